@@ -1,0 +1,8 @@
+"""A knowledge base of arguments from the industrial-strategy literature.
+
+The build is a short pipeline of small stages, one module each:
+:mod:`kb.load` -> :mod:`kb.validate` -> :mod:`kb.graph` -> :mod:`kb.db` -> :mod:`kb.export`,
+run by :mod:`kb.pipeline` and exposed by :mod:`kb.cli`.
+"""
+
+__version__ = "0.1.0"

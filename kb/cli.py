@@ -1,0 +1,129 @@
+"""The ``kb`` command. Each command is a thin wrapper over a function in another module."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterable
+
+import click
+
+from . import __version__, db, pipeline
+from .diagnostics import Diagnostic, Loc
+
+ROOT = click.option(
+    "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
+    help="Project folder holding claims/, sources/ and vocab/.",
+)
+DB = click.option(
+    "--db", "db_path", type=click.Path(dir_okay=False, path_type=Path), default="dist/kb.db", show_default=True,
+    help="Built database.",
+)
+
+
+def _display(diagnostic: Diagnostic, root: Path) -> str:
+    """Diagnostics hold project-relative paths; show them relative to where the user stands."""
+    if root.resolve() != Path.cwd().resolve():
+        path = os.path.relpath(root / diagnostic.loc.path)
+        diagnostic = Diagnostic(Loc(path, diagnostic.loc.line, diagnostic.loc.col), diagnostic.message, diagnostic.hint, diagnostic.severity)
+    return str(diagnostic)
+
+
+def _print_diagnostics(items: Iterable[Diagnostic], root: Path) -> None:
+    for d in items:
+        click.echo(_display(d, root), err=True)
+
+
+@click.group()
+@click.version_option(__version__, prog_name="kb")
+def cli() -> None:
+    """Build, check and query the industrial-strategy argument knowledge base."""
+
+
+@cli.command()
+@ROOT
+@click.option("--quiet", "-q", is_flag=True, help="Show errors only, not warnings.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if any).")
+def check(root: Path, quiet: bool, strict: bool) -> None:
+    """Validate the YAML and report every problem as path:line:col."""
+    _, report = pipeline.check(root)
+    items = report.errors if quiet else report.sorted()
+    _print_diagnostics(items, root)
+    click.echo(report.summary(), err=True)
+    if not report.ok or (strict and report.warnings):
+        sys.exit(1)
+
+
+@cli.command()
+@ROOT
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None, help="Output folder [default: ROOT/dist].")
+def build(root: Path, out: Path) -> None:
+    """Validate, then write dist/kb.db and the exports (all or nothing)."""
+    try:
+        result = pipeline.build(root, out, progress=pipeline.Progress.auto())
+    except pipeline.BuildFailed as failed:
+        _print_diagnostics(failed.report.errors, root)
+        click.echo(f"build failed: {failed.report.summary()}; nothing was written", err=True)
+        sys.exit(1)
+    if result.report.warnings:
+        click.echo(f"{len(result.report.warnings)} warnings: run 'kb check' to see them", err=True)
+    click.echo(result.summary())
+
+
+@cli.command()
+@DB
+def stats(db_path: Path) -> None:
+    """Row counts per table and claims per position."""
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist; run 'kb build' first")
+    data = db.stats(db_path)
+    width = max(len(name) for name in data["tables"]) + 2
+    click.echo("table".ljust(width) + "rows")
+    for name, n in data["tables"].items():
+        click.echo(name.ljust(width) + str(n))
+    click.echo("\nclaims per position")
+    for name, n in data["positions"].items():
+        click.echo(name.ljust(width) + str(n))
+    info = data["build_info"]
+    click.echo(f"\nversion {info.get('kb_version')}, content {info.get('content_hash', '')[:12]}, commit {info.get('git_commit', 'n/a')[:12]}")
+
+
+@cli.command()
+@ROOT
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8001, show_default=True, type=int)
+@click.option("--no-build", is_flag=True, help="Serve the existing dist/kb.db even if the YAML changed.")
+def serve(root: Path, host: str, port: int, no_build: bool) -> None:
+    """Rebuild if the YAML changed, then serve the database with Datasette."""
+    db_path = root / "dist" / pipeline.DB_NAME
+    if not no_build and pipeline.is_stale(root, db_path):
+        click.echo("YAML changed since the last build: rebuilding", err=True)
+        try:
+            result = pipeline.build(root, progress=pipeline.Progress.auto())
+        except pipeline.BuildFailed as failed:
+            _print_diagnostics(failed.report.errors, root)
+            click.echo(f"build failed: {failed.report.summary()}", err=True)
+            if not db_path.exists():
+                sys.exit(1)
+            click.echo("serving the previous build", err=True)
+        else:
+            click.echo(result.summary(), err=True)
+    args = datasette_args(root, db_path, host, port)
+    click.echo(f"serving on http://{host}:{port}/ (Ctrl-C to stop; restart after a rebuild)", err=True)
+    os.execv(sys.executable, [sys.executable, "-m", "datasette", *args])
+
+
+def datasette_args(root: Path, db_path: Path, host: str, port: int) -> list:
+    """Datasette's command line: immutable (read-only), with our metadata and a SQL time limit."""
+    metadata = root / "metadata.yml"
+    return [
+        "serve", "-i", str(db_path), *(["--metadata", str(metadata)] if metadata.exists() else []),
+        "--host", host, "--port", str(port),
+        "--setting", "sql_time_limit_ms", "3000",
+        "--setting", "default_page_size", "50",
+        "--setting", "allow_download", "on",
+    ]
+
+
+if __name__ == "__main__":  # pragma: no cover
+    cli()

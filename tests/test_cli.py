@@ -1,0 +1,134 @@
+"""The ``kb`` command line and ``build.py``: output and exit codes, run as a user would."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import ROOT, write
+from kb.cli import cli
+
+BROKEN = """title: Broken
+claims:
+  - id: broken-claim
+    text: A claim.
+    position: agglomeration
+    kind: causal
+    kind: empirical
+    themes: [cities]
+    supports: [no-such-claim]
+"""
+
+
+def run(*args, cwd=None):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+def test_check_clean_project_exits_zero(project):
+    result = CliRunner().invoke(cli, ["check", "--root", str(project)])
+    assert result.exit_code == 0
+    assert "0 errors, 0 warnings" in result.output
+
+
+def test_check_reports_and_exits_one(project, monkeypatch):
+    write(project, "claims/broken.yml", BROKEN)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["check"])
+    assert result.exit_code == 1
+    assert "claims/broken.yml:7:5: error: duplicate key 'kind'" in result.output
+    assert "claims/broken.yml:9:16: error: claim 'broken-claim' refers to unknown claim 'no-such-claim'" in result.output
+    assert "2 errors" in result.output
+
+
+def test_check_paths_are_relative_to_where_you_stand(project, monkeypatch):
+    write(project, "claims/broken.yml", BROKEN)
+    monkeypatch.chdir(project.parent)
+    result = CliRunner().invoke(cli, ["check", "--root", "project", "-q"])
+    assert result.output.splitlines()[0].startswith(os.path.join("project", "claims", "broken.yml") + ":7:5: error:")
+
+
+def test_strict_fails_on_warnings(project):
+    write(project, "sources/x.yml", "id: x\ntype: book\ntitle: T\nissued: 2001\nverified: false\n")
+    assert CliRunner().invoke(cli, ["check", "--root", str(project)]).exit_code == 0
+    assert CliRunner().invoke(cli, ["check", "--root", str(project), "--strict"]).exit_code == 1
+
+
+def test_build_py_duplicate_key_and_dangling_reference(project):
+    """The acceptance case: two path:line errors in one run, previous database untouched."""
+    first = run(str(ROOT / "build.py"), "--root", str(project), cwd=project)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.startswith("built ")
+    db_path = project / "dist" / "kb.db"
+    before = hashlib.sha256(db_path.read_bytes()).hexdigest()
+
+    write(project, "claims/broken.yml", BROKEN)
+    second = run(str(ROOT / "build.py"), cwd=project)
+    assert second.returncode == 1
+    errors = [line for line in second.stderr.splitlines() if ": error:" in line]
+    assert [e.split(": error:")[0] for e in errors] == ["claims/broken.yml:7:5", "claims/broken.yml:9:16"]
+    assert "Traceback" not in second.stderr
+    assert "nothing was written" in second.stderr
+    assert hashlib.sha256(db_path.read_bytes()).hexdigest() == before
+
+
+def test_kb_build_and_stats(project, monkeypatch):
+    monkeypatch.chdir(project)
+    runner = CliRunner()
+    built = runner.invoke(cli, ["build"])
+    assert built.exit_code == 0, built.output
+    assert "5 claims, 3 sources" in built.output
+    stats = runner.invoke(cli, ["stats"])
+    assert stats.exit_code == 0
+    lines = stats.output.splitlines()
+    assert "claims            5" in lines
+    assert "agglomeration     3" in lines
+
+
+def test_stats_without_database(project, monkeypatch):
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(cli, ["stats"])
+    assert result.exit_code == 1
+    assert "run 'kb build' first" in result.output
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_builds_then_serves_read_only(project):
+    shutil.copy(ROOT / "metadata.yml", project / "metadata.yml")
+    port = free_port()
+    kb = Path(sys.executable).parent / "kb"
+    proc = subprocess.Popen([str(kb), "serve", "--root", str(project), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        data = None
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/kb/claims.json?_shape=array", timeout=2) as r:
+                    data = json.load(r)
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert data is not None, proc.stderr.read() if proc.poll() is not None else "server did not answer"
+        assert len(data) == 5
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/kb/counterarguments_of_claim.json?claim=cities-drive-growth&_shape=array", timeout=2) as r:
+            assert [row["attacker"] for row in json.load(r)] == ["places-differ"]
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/databases.json", timeout=2) as r:
+            assert json.load(r)[0]["is_mutable"] is False
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert (project / "dist" / "kb.db").exists()
