@@ -125,5 +125,14 @@ def datasette_args(root: Path, db_path: Path, host: str, port: int) -> list:
     ]
 
 
+# --- reading room (Datasette plugin) commands go below this line -----------------------------
+
+
+# --- cite and teach: kb cite, kb handout, kb reading-list go below this line --------------------
+
+
+# --- derived knowledge: kb gaps, kb draft go below this line -------------------------------------
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()
