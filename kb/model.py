@@ -33,6 +33,37 @@ class Term:
 
 
 @dataclass
+class Concept:
+    """An idea to look for in the text (vocab/concepts.yml), e.g. knowledge spillovers.
+
+    ``patterns`` are matched on lemmas, ignoring case, so 'knowledge spillover'
+    also finds 'Knowledge spillovers'; ``variants`` are matched exactly as
+    written, for acronyms such as 'RIS3' that must keep their case.
+    """
+
+    id: str
+    label: str
+    description: str
+    loc: Loc
+    theme: Optional[str] = None
+    patterns: List[str] = field(default_factory=list)
+    variants: List[str] = field(default_factory=list)
+
+
+@dataclass
+class Place:
+    """A place of the gazetteer (vocab/places.yml); ``within`` lists the places that contain it."""
+
+    id: str
+    label: str
+    kind: str
+    loc: Loc
+    within: List[str] = field(default_factory=list)
+    patterns: List[str] = field(default_factory=list)
+    description: Optional[str] = None
+
+
+@dataclass
 class Name:
     family: Optional[str] = None
     given: Optional[str] = None
@@ -186,6 +217,8 @@ class KnowledgeBase:
     positions: Dict[str, Term] = field(default_factory=dict)
     themes: Dict[str, Term] = field(default_factory=dict)
     designs: Dict[str, Term] = field(default_factory=dict)
+    concepts: Dict[str, Concept] = field(default_factory=dict)
+    places: Dict[str, Place] = field(default_factory=dict)
     sources: Dict[str, Source] = field(default_factory=dict)
     debates: Dict[str, Debate] = field(default_factory=dict)
     claims: Dict[str, Claim] = field(default_factory=dict)

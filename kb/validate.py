@@ -28,11 +28,13 @@ from .load import LocList, LocMap, RawFile, content_hash
 from .model import (
     Attribution,
     Claim,
+    Concept,
     Debate,
     Evidence,
     Figure,
     KnowledgeBase,
     Name,
+    Place,
     Relation,
     Retired,
     Source,
@@ -40,11 +42,16 @@ from .model import (
 )
 
 SCHEMA_DIR = Path(__file__).parent / "schemas"
-SCHEMA_FILES = {"source": "source.schema.json", "debate": "debate.schema.json", "vocab": "vocabulary.schema.json"}
+SCHEMA_FILES = {
+    "source": "source.schema.json", "debate": "debate.schema.json", "vocab": "vocabulary.schema.json",
+    "concepts": "concepts.schema.json", "places": "places.schema.json",
+}
 #: Vocabularies every project needs, by file stem under ``vocab/``.
 REQUIRED_VOCABULARIES = ("positions", "themes", "designs")
+#: Optional vocabularies of phrases the NLP stage looks for in the text (kb.nlp); each has its own schema.
+LEXICONS = ("concepts", "places")
 #: Vocabularies the build knows how to use.
-KNOWN_VOCABULARIES = REQUIRED_VOCABULARIES
+KNOWN_VOCABULARIES = REQUIRED_VOCABULARIES + LEXICONS
 MIN_YEAR = 1500
 MAX_QUOTE_WORDS = 7
 
@@ -62,7 +69,11 @@ _OBJECT_NAMES = {
     "figure": "figure",
     "scope": "scope",
 }
-_FILE_NAMES = {"source": "source", "debate": "claims file", "vocab": "vocabulary file"}
+_TERM_NAMES = {"concepts": "concept", "places": "place"}
+_FILE_NAMES = {
+    "source": "source", "debate": "claims file", "vocab": "vocabulary file",
+    "concepts": "concept vocabulary", "places": "place gazetteer",
+}
 
 
 @lru_cache(maxsize=None)
@@ -142,6 +153,8 @@ def _describe(data: LocMap, path: List[Any], kind: str) -> str:
                 claim_id = item.get("id") if isinstance(item, dict) else None
                 if isinstance(item, dict) and "replaced_by" in item:
                     what = "retired claim"
+            elif key == "terms" and isinstance(node[step], dict) and isinstance(node[step].get("id"), str):
+                what = f"{_TERM_NAMES.get(kind, 'term')} '{node[step]['id']}'"
             else:
                 what = f"{what} {step + 1}"
         elif isinstance(step, str):
@@ -243,13 +256,21 @@ def _translate(err: Any, data: LocMap, kind: str, report: Report) -> None:
         report.error(loc, f"{field_text} of {owner}: {err.message}")
 
 
+def schema_kind(file: RawFile) -> str:
+    """The schema a file is checked against: concepts and places have richer ones than other vocabularies."""
+    if file.kind == "vocab" and file.stem in LEXICONS:
+        return file.stem
+    return file.kind
+
+
 def check_structure(file: RawFile, report: Report) -> None:
     """Report every JSON Schema violation in one file."""
     if file.data is None:
         return
-    errors = sorted(_validator(file.kind).iter_errors(file.data), key=lambda e: [str(p) for p in e.absolute_path])
+    kind = schema_kind(file)
+    errors = sorted(_validator(kind).iter_errors(file.data), key=lambda e: [str(p) for p in e.absolute_path])
     for err in errors:
-        _translate(err, file.data, file.kind, report)
+        _translate(err, file.data, kind, report)
 
 
 # --------------------------------------------------------------------------- model building
@@ -288,6 +309,10 @@ class _Builder:
         self.raw_relations: List[Tuple[str, str, str, Loc]] = []
         self.attack_type_misuse: List[Tuple[Loc, str]] = []
         self.missing_vocabularies: set = set()  # reported once, not at every use
+        # (loc of the within item, containing place id, contained place id)
+        self.place_refs: List[Tuple[Loc, str, str]] = []
+        # (lexicon, normalised phrase) -> (term id, loc): a phrase may point to one term only
+        self.phrases: Dict[Tuple[str, str], Tuple[str, Loc]] = {}
 
     # -- vocabularies
     def add_vocabulary(self, file: RawFile) -> None:
@@ -298,6 +323,9 @@ class _Builder:
                 f"unknown vocabulary '{name}'",
                 did_you_mean(name, KNOWN_VOCABULARIES),
             )
+            return
+        if name in LEXICONS:
+            self.add_lexicon(file)
             return
         target: Dict[str, Term] = getattr(self.kb, name)
         if file.data is None:
@@ -317,6 +345,57 @@ class _Builder:
             target[term_id] = Term(
                 term_id, _text(item.get("name")) or term_id, _text(item.get("description")) or "", name, loc,
                 empirical if isinstance(empirical, bool) else None,
+            )
+
+    def add_lexicon(self, file: RawFile) -> None:
+        """vocab/concepts.yml or vocab/places.yml: terms with the phrases that name them in the text."""
+        if file.data is None:
+            return
+        name = file.stem
+        singular = name[:-1]
+        target: Dict[str, Any] = getattr(self.kb, name)
+        terms = file.data.get("terms")
+        for index, item in _maps(terms):
+            term_id = _text(item.get("id"))
+            if not term_id:
+                continue
+            loc = _item_loc(terms, index, file.data.loc)
+            if term_id in target:
+                self.report.error(loc, f"duplicate {singular} id '{term_id}' (first at line {target[term_id].loc.line})", "ids must be unique")
+                continue
+            label = _text(item.get("label")) or term_id
+            if name == "concepts":
+                term: Any = Concept(
+                    term_id, label, _text(item.get("description")) or "", loc, _text(item.get("theme")),
+                    _strings(item.get("patterns")), _strings(item.get("variants")),
+                )
+                if term.theme:
+                    self.refs.append((item.value_loc("theme"), term.theme, "themes", f"concept '{term_id}'"))
+            else:
+                term = Place(
+                    term_id, label, _text(item.get("kind")) or "", loc, _strings(item.get("within")),
+                    _strings(item.get("patterns")), _text(item.get("description")),
+                )
+                for i, parent in enumerate(term.within):
+                    self.place_refs.append((_item_loc(item.get("within"), i, loc), parent, term_id))
+            target[term_id] = term
+            phrases = [(label, item.value_loc("label"), name == "concepts")]
+            for key, folded in (("patterns", name == "concepts"), ("variants", False)):
+                values = item.get(key)
+                phrases += [(p, _item_loc(values, i, loc), folded) for i, p in enumerate(_strings(values))]
+            for phrase, phrase_loc, folded in phrases:
+                self._claim_phrase(name, term_id, phrase, phrase_loc, folded)
+
+    def _claim_phrase(self, lexicon: str, term_id: str, phrase: str, loc: Loc, folded: bool) -> None:
+        """Report a phrase that already names another term: the match would be ambiguous."""
+        key = " ".join(phrase.replace("-", " ").split())
+        key = key.casefold() if folded else key
+        owner = self.phrases.setdefault((lexicon, key), (term_id, loc))
+        if owner[0] != term_id:
+            singular = lexicon[:-1]
+            self.report.error(
+                loc, f"'{phrase}' of {singular} '{term_id}' already names {singular} '{owner[0]}' (line {owner[1].line})",
+                f"a phrase can point to one {singular} only; remove it from one of them",
             )
 
     # -- sources
@@ -535,6 +614,8 @@ class _Builder:
                 if kb.resolve(retired.id) is None:
                     self.report.error(retired.loc, f"replaced_by of '{retired.id}' goes round in a circle", "point it at a live claim")
 
+        self.resolve_places()
+
         seen: Dict[Tuple[str, str, str], Loc] = {}
         kinds_between: Dict[Tuple[str, str], set] = {}
         for source, target, kind, loc in self.raw_relations:
@@ -552,6 +633,29 @@ class _Builder:
             if {"supports", "attack"} <= kinds_between[(source, target)]:
                 self.report.error(loc, f"claim '{source}' both supports and attacks '{target}'", "split it into two claims, or use qualifies")
             kb.relations.append(Relation(source, target, kind, loc))
+
+    def resolve_places(self) -> None:
+        """Every place a place is within must exist, and containment must not go round in a circle."""
+        places = self.kb.places
+        for loc, parent, child in self.place_refs:
+            if parent == child:
+                self.report.error(loc, f"place '{child}' is within itself", "list the places that contain it")
+            elif parent not in places:
+                self.report.error(
+                    loc, f"place '{child}' is within unknown place '{parent}'",
+                    did_you_mean(parent, places) or "add it to vocab/places.yml",
+                )
+        within = nx.DiGraph((p.id, parent) for p in places.values() for parent in p.within if parent in places and parent != p.id)
+        cycles = []
+        for cycle in nx.simple_cycles(within):
+            start = cycle.index(min(cycle, key=lambda c: places[c].loc.line))
+            cycles.append(cycle[start:] + cycle[:start])  # in containment order, from the first written
+        for path in sorted(cycles):
+            first = path[0]
+            self.report.error(
+                places[first].loc, "places are within each other in a circle: " + " -> ".join(path + [first]),
+                "a place cannot be within a place it contains",
+            )
 
     def _claim_ref(self, loc: Loc, ref: str, owner: str, allow_retired: bool = False) -> bool:
         kb = self.kb

@@ -114,7 +114,37 @@ CASES = [
     ("non-utf8", "sources/x.yml", b"id: x\ntitle: Caf\xe9\n", [
         "sources/x.yml:2:11: error: file is not valid UTF-8 (byte 0xE9 cannot be decoded) (save the file with UTF-8 encoding)"]),
     ("unknown-vocabulary", "vocab/colours.yml", "terms:\n  - {id: red, name: Red, description: Red.}\n", [
-        "vocab/colours.yml:1:1: error: unknown vocabulary 'colours' (expected one of: designs, positions, themes)"]),
+        "vocab/colours.yml:1:1: error: unknown vocabulary 'colours' "
+        "(expected one of: concepts, designs, places, positions, themes)"]),
+    # concept vocabulary and place gazetteer (kb.nlp looks for their phrases in the text)
+    ("concept-unknown-theme", "vocab/concepts.yml",
+     "terms:\n  - {id: a, label: A, description: D., theme: citys, patterns: [aa]}\n", [
+        "vocab/concepts.yml:2:47: error: concept 'a' uses unknown theme 'citys' (did you mean 'cities'?)"]),
+    ("concept-phrase-twice", "vocab/concepts.yml",
+     "terms:\n  - {id: a, label: A, description: D., patterns: [Dense City]}\n"
+     "  - {id: b, label: B, description: D., patterns: [dense-city]}\n", [
+        "vocab/concepts.yml:3:51: error: 'dense-city' of concept 'b' already names concept 'a' (line 2) "
+        "(a phrase can point to one concept only; remove it from one of them)"]),
+    ("concept-missing-patterns", "vocab/concepts.yml", "terms:\n  - {id: a, label: A, description: D.}\n", [
+        "vocab/concepts.yml:2:5: error: concept 'a' is missing required field 'patterns' (Phrases matched on lemmas, "
+        "ignoring case: 'knowledge spillover' also finds 'Knowledge spillovers'. Hyphens count as spaces.)"]),
+    ("place-within-unknown", "vocab/places.yml",
+     "terms:\n  - {id: a, label: A, kind: city, within: [englnd]}\n  - {id: england, label: England, kind: nation}\n", [
+        "vocab/places.yml:2:44: error: place 'a' is within unknown place 'englnd' (did you mean 'england'?)"]),
+    ("place-within-itself", "vocab/places.yml", "terms:\n  - {id: a, label: A, kind: city, within: [a]}\n", [
+        "vocab/places.yml:2:44: error: place 'a' is within itself (list the places that contain it)"]),
+    ("place-within-cycle", "vocab/places.yml",
+     "terms:\n  - {id: a, label: A, kind: city, within: [b]}\n  - {id: b, label: B, kind: region, within: [c]}\n"
+     "  - {id: c, label: C, kind: nation, within: [a]}\n", [
+        "vocab/places.yml:2:5: error: places are within each other in a circle: a -> b -> c -> a "
+        "(a place cannot be within a place it contains)"]),
+    ("place-invalid-kind", "vocab/places.yml", "terms:\n  - {id: a, label: A, kind: town}\n", [
+        "vocab/places.yml:2:29: error: 'town' is not a valid kind for place 'a' "
+        "(expected one of: bloc, city, city-region, country, county, macro-region, nation, region, world-region)"]),
+    ("place-phrase-twice", "vocab/places.yml",
+     "terms:\n  - {id: a, label: Northtown, kind: city}\n  - {id: b, label: B, kind: city, patterns: [Northtown]}\n", [
+        "vocab/places.yml:3:46: error: 'Northtown' of place 'b' already names place 'a' (line 2) "
+        "(a phrase can point to one place only; remove it from one of them)"]),
     # warnings: reported, but the build still succeeds
     ("warning-support-cycle", "claims/extra.yml",
      HEAD + claim() + "    supports: [b-claim]\n" + claim("b-claim") + "    supports: [a-claim]\n", [
