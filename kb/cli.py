@@ -44,9 +44,14 @@ def cli() -> None:
 @ROOT
 @click.option("--quiet", "-q", is_flag=True, help="Show errors only, not warnings.")
 @click.option("--strict", is_flag=True, help="Treat warnings as errors (exit 1 if any).")
-def check(root: Path, quiet: bool, strict: bool) -> None:
+@click.option("--duplicates", is_flag=True, help="Also warn about claims that look like near-duplicates (slower: runs the NLP stage).")
+def check(root: Path, quiet: bool, strict: bool, duplicates: bool) -> None:
     """Validate the YAML and report every problem as path:line:col."""
-    _, report = pipeline.check(root)
+    kb, report = pipeline.check(root)
+    if duplicates:
+        from . import duplicates as near_duplicates
+
+        near_duplicates.check(kb, root, report)
     items = report.errors if quiet else report.sorted()
     _print_diagnostics(items, root)
     click.echo(report.summary(), err=True)
@@ -66,7 +71,7 @@ def build(root: Path, out: Path) -> None:
         click.echo(f"build failed: {failed.report.summary()}; nothing was written", err=True)
         sys.exit(1)
     if result.report.warnings:
-        click.echo(f"{len(result.report.warnings)} warnings: run 'kb check' to see them", err=True)
+        click.echo(f"{len(result.report.warnings)} warnings: run 'kb check --duplicates' to see them", err=True)
     click.echo(result.summary())
 
 

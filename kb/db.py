@@ -133,8 +133,9 @@ def _json_list(values: Iterable[str]) -> Optional[str]:
     return json.dumps(values, ensure_ascii=False) if values else None
 
 
-def create_schema(db: sqlite_utils.Database) -> None:
-    for name, (columns, pk, foreign_keys, indexes) in TABLES.items():
+def create_schema(db: sqlite_utils.Database, tables: Optional[Dict[str, Table]] = None) -> None:
+    """Create ``tables`` (default: the core :data:`TABLES`); later stages pass their own."""
+    for name, (columns, pk, foreign_keys, indexes) in (TABLES if tables is None else tables).items():
         db[name].create(columns, pk=pk, foreign_keys=foreign_keys, not_null=_not_null(name, pk))
         for index in indexes:
             db[name].create_index(index)

@@ -1,4 +1,4 @@
-"""The build: load -> validate -> graph -> db -> export, published atomically.
+"""The build: load -> validate -> nlp -> graph -> analysis -> db -> export, published atomically.
 
 Everything is written into a temporary folder inside ``dist/`` and moved into
 place only when every stage has succeeded, so a failed or interrupted build
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from . import __version__, db, export
+from . import __version__, db, duplicates, export, nlp
 from .diagnostics import Report
 from .graph import build_graph
 from .load import load_project, project_hash
@@ -69,6 +69,7 @@ class BuildResult:
     counts: Dict[str, int]
     seconds: float
     info: Dict[str, str] = field(default_factory=dict)
+    derived: Dict[str, object] = field(default_factory=dict)  # later stages' results, by stage name
 
     def summary(self) -> str:
         c = self.counts
@@ -125,10 +126,11 @@ def _publish(staging: Path, out: Path) -> None:
             os.replace(entry, target)
 
 
-def build(root: Path, out: Optional[Path] = None, progress: Optional[Progress] = None) -> BuildResult:
+def build(root: Path, out: Optional[Path] = None, progress: Optional[Progress] = None, cache: bool = True) -> BuildResult:
     """Validate ``root`` and write the database and exports to ``out`` (default ``root/dist``).
 
     Raises :class:`BuildFailed` without touching ``out`` if validation finds errors.
+    ``cache`` reuses the NLP analyses kept in ``root/.kb-cache`` (the rows are the same either way).
     """
     start = time.perf_counter()
     root = Path(root)
@@ -137,21 +139,27 @@ def build(root: Path, out: Optional[Path] = None, progress: Optional[Progress] =
     kb, report = check(root, progress)
     if not report.ok:
         raise BuildFailed(report)
+    with progress.stage("nlp"):
+        enrichment = nlp.enrich(kb, root / nlp.CACHE_DIR if cache else None)
+        similar = duplicates.find(kb, enrichment.claim_lemmas())
+        similar.warn(kb, report)
+    derived = {"nlp": enrichment, "duplicates": similar}
     out.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=out, prefix=".build-"))
     try:
         with progress.stage("graph"):
             graph = build_graph(kb)
         info = build_info(kb, root)
+        writers = [result.write for result in derived.values()]
         with progress.stage("database"):
-            counts = db.write(kb, staging / DB_NAME, info)
+            counts = db.write(kb, staging / DB_NAME, info, extra=writers)
         with progress.stage("exports"):
             exports = export.write_all(kb, graph, staging)
         _publish(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     outputs = [out / DB_NAME] + [out / p.relative_to(staging) for p in exports]
-    return BuildResult(kb, report, outputs, counts, time.perf_counter() - start, info)
+    return BuildResult(kb, report, outputs, counts, time.perf_counter() - start, info, derived)
 
 
 def is_stale(root: Path, db_path: Path) -> bool:

@@ -20,7 +20,7 @@ MINI = FIXTURES / "mini"
 def project(tmp_path: Path) -> Path:
     """A copy of the small fixture KB that a test may break as it likes."""
     root = tmp_path / "project"
-    shutil.copytree(MINI, root)
+    shutil.copytree(MINI, root, ignore=shutil.ignore_patterns(".kb-cache", "dist"))
     return root
 
 
@@ -39,7 +39,7 @@ def diagnostics(root: Path) -> List[str]:
 
 @pytest.fixture(scope="session")
 def mini_build(tmp_path_factory) -> pipeline.BuildResult:
-    return pipeline.build(MINI, tmp_path_factory.mktemp("mini-dist"))
+    return pipeline.build(MINI, tmp_path_factory.mktemp("mini-dist"), cache=False)  # no cache in the fixture folder
 
 
 @pytest.fixture(scope="session")
