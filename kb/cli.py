@@ -155,5 +155,27 @@ def datasette_args(root: Path, db_path: Path, host: str, port: int) -> list:
 # --- derived knowledge: kb gaps, kb draft go below this line -------------------------------------
 
 
+@cli.command("gaps")
+@DB
+@click.option("--json", "as_json", is_flag=True, help="Print every gap as JSON rows instead of a report.")
+def gaps_command(db_path: Path, as_json: bool) -> None:
+    """What the knowledge base lacks: evidence, replies, citations, challenges."""
+    import json
+    import sqlite3
+
+    from . import gaps
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist; run 'kb build' first")
+    try:
+        found = gaps.find(db_path)
+    except sqlite3.OperationalError as exc:
+        raise click.ClickException(f"{db_path} has no gap views ({exc}); rebuild it with 'kb build'")
+    if as_json:
+        click.echo(json.dumps({g.name: g.rows for g in found}, indent=1, ensure_ascii=False))
+    else:
+        click.echo(gaps.format_text(found), nl=False)
+
+
 if __name__ == "__main__":  # pragma: no cover
     cli()

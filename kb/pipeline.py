@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, Iterator, List, Optional, Tuple
 
-from . import __version__, db, duplicates, export, nlp
+from . import __version__, db, duplicates, export, gaps, metrics, nlp, semantics
 from .diagnostics import Report
 from .graph import build_graph
 from .load import load_project, project_hash
@@ -149,8 +149,11 @@ def build(root: Path, out: Optional[Path] = None, progress: Optional[Progress] =
     try:
         with progress.stage("graph"):
             graph = build_graph(kb)
+        with progress.stage("analysis"):
+            derived["status"] = semantics.assess(kb, enrichment.evidence_places())
+            derived["metrics"] = metrics.compute(kb, graph)
         info = build_info(kb, root)
-        writers = [result.write for result in derived.values()]
+        writers = [result.write for result in derived.values()] + [gaps.write]
         with progress.stage("database"):
             counts = db.write(kb, staging / DB_NAME, info, extra=writers)
         with progress.stage("exports"):

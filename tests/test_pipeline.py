@@ -83,7 +83,7 @@ def test_progress_is_silent_unless_enabled(project):
     pipeline.build(project, progress=pipeline.Progress(True, loud))
     assert quiet.getvalue() == ""
     assert [line.split(" ...")[0].strip() for line in loud.getvalue().splitlines()] == [
-        "load", "validate", "nlp", "graph", "database", "exports",
+        "load", "validate", "nlp", "graph", "analysis", "database", "exports",
     ]
 
 
