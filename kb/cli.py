@@ -177,5 +177,46 @@ def gaps_command(db_path: Path, as_json: bool) -> None:
         click.echo(gaps.format_text(found), nl=False)
 
 
+@cli.command("draft")
+@click.argument("textfile", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@ROOT
+@click.option("--source", help="Id of the source the text comes from (sources/<id>.yml): adds attributions with paragraph locators.")
+@click.option("--position", help="Position for every candidate [default: the source's first position].")
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the YAML to this file instead of printing it.")
+@click.option("--force", is_flag=True, help="Overwrite --out if it exists.")
+def draft_command(textfile: Path, root: Path, source: str, position: str, out: Path, force: bool) -> None:
+    """Candidate claims from a plain-text source: a YAML skeleton to write in your own words."""
+    from . import draft
+    from .diagnostics import Report, did_you_mean
+    from .load import decode
+
+    kb, _ = pipeline.check(root)
+    for value, known, what in ((source, kb.sources, "source"), (position, kb.positions, "position")):
+        if value and value not in known:
+            hint = did_you_mean(value, known)
+            raise click.ClickException(f"unknown {what} '{value}'" + (f" ({hint})" if hint else ""))
+    if out and out.exists() and not force:
+        raise click.ClickException(f"{out} exists; use --force to overwrite it")
+    report = Report()
+    text = decode(textfile.read_bytes(), str(textfile), report)
+    if text is None:
+        _print_diagnostics(report.errors, Path.cwd())
+        sys.exit(1)
+    found = draft.find_candidates(text, kb, str(textfile))
+    skeleton = draft.to_yaml(found, kb, source=source, position=position)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(skeleton, encoding="utf-8")
+    else:
+        click.echo(skeleton, nl=False)
+    click.echo(
+        f"{len(found.candidates)} of {found.sentences} sentences ({found.paragraphs} paragraphs) look argumentative"
+        + (f"; wrote {out}" if out else ""), err=True,
+    )
+    for c in found.candidates:
+        concepts = ", ".join(dict.fromkeys(kb.concepts[cid].label for cid, _ in c.concepts))
+        click.echo(f"  s{c.number:02d} para. {c.paragraph:<3} {c.kind:<12} {', '.join(c.markers):<32} {concepts}".rstrip(), err=True)
+    click.echo("next: write each claim's text in your own words, then delete the kb-draft-note lines (see README)", err=True)
+
 if __name__ == "__main__":  # pragma: no cover
     cli()

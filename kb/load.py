@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -70,6 +70,7 @@ class RawFile:
     stem: str
     data: Optional[LocMap]
     sha256: str
+    text: Optional[str] = field(default=None, repr=False)  # as decoded, for checks that read comments
 
 
 _constructor = SafeConstructor()
@@ -195,7 +196,7 @@ def read_file(root: Path, file: Path, kind: str, report: Report) -> RawFile:
     data = file.read_bytes()
     text = decode(data, rel, report)
     doc = parse_yaml(text, rel, report) if text is not None else None
-    return RawFile(rel, kind, file.stem, doc, hashlib.sha256(data).hexdigest())
+    return RawFile(rel, kind, file.stem, doc, hashlib.sha256(data).hexdigest(), text)
 
 
 def project_files(root: Path) -> List[Tuple[Path, str]]:

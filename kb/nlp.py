@@ -170,14 +170,15 @@ class Analyser:
         self.by_lemma = PhraseMatcher(self.nlp.vocab, attr="LEMMA")
         self.exact = PhraseMatcher(self.nlp.vocab, attr="ORTH")
         for concept in lex["concepts"]:
-            self.by_lemma.add(f"concept:{concept['id']}", list(self._docs(concept["lemma"])))
+            self.by_lemma.add(f"concept:{concept['id']}", list(self.docs(concept["lemma"])))
             if concept["exact"]:
                 self.exact.add(f"concept:{concept['id']}", [self.nlp.make_doc(normalise(v)) for v in concept["exact"]])
         for place in lex["places"]:
             self.exact.add(f"place:{place['id']}", [self.nlp.make_doc(normalise(v)) for v in place["exact"]])
 
-    def _docs(self, items: Iterable[str]) -> Iterator[Any]:
-        for doc in self.nlp.pipe(normalise(t) for t in items):
+    def docs(self, items: Iterable[str], batch_size: int = 512) -> Iterator[Any]:
+        """spaCy docs of ``items`` (normalised, same offsets), with lowercased lemmas."""
+        for doc in self.nlp.pipe((normalise(t) for t in items), batch_size=batch_size):
             yield self._fold_case(doc)
 
     def _fold_case(self, doc: Any) -> Any:
@@ -192,26 +193,31 @@ class Analyser:
                 token.lemma_ = lemma.lower()
         return doc
 
-    def analyse(self, items: Sequence[str], batch_size: int = 512) -> List[Analysis]:
+    def spans(self, doc: Any) -> Dict[str, List[Any]]:
+        """Concept and place matches in ``doc`` as spans labelled with the term id, in text order.
+
+        Overlapping matches of one kind keep the longest ('North East England' over 'England').
+        """
         from spacy.util import filter_spans
 
-        results = []
         strings = self.nlp.vocab.strings
-        for doc in self.nlp.pipe((normalise(t) for t in items), batch_size=batch_size):
-            doc = self._fold_case(doc)
-            found: Dict[str, list] = {"concept": [], "place": []}
-            for match_id, start, end in list(self.by_lemma(doc)) + list(self.exact(doc)):
-                kind, term = strings[match_id].split(":", 1)
-                span = doc[start:end]
-                span.label_ = term
-                found[kind].append(span)
-            analysis = Analysis()
-            for kind, spans in found.items():
-                # overlapping matches: the longest wins ('North East England' over 'England')
-                kept = sorted(filter_spans(spans), key=lambda s: s.start_char)
-                getattr(analysis, kind + "s").extend((s.label_, s.start_char, s.end_char) for s in kept)
-            analysis.lemmas = self._content_lemmas(doc)
-            results.append(analysis)
+        found: Dict[str, List[Any]] = {"concept": [], "place": []}
+        for match_id, start, end in list(self.by_lemma(doc)) + list(self.exact(doc)):
+            kind, term = strings[match_id].split(":", 1)
+            span = doc[start:end]
+            span.label_ = term
+            found[kind].append(span)
+        return {kind: sorted(filter_spans(spans), key=lambda s: s.start_char) for kind, spans in found.items()}
+
+    def analyse(self, items: Sequence[str], batch_size: int = 512) -> List[Analysis]:
+        results = []
+        for doc in self.docs(items, batch_size):
+            found = self.spans(doc)
+            results.append(Analysis(
+                [(s.label_, s.start_char, s.end_char) for s in found["concept"]],
+                [(s.label_, s.start_char, s.end_char) for s in found["place"]],
+                self._content_lemmas(doc),
+            ))
         return results
 
     def _content_lemmas(self, doc: Any) -> List[str]:

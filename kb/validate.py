@@ -52,6 +52,8 @@ REQUIRED_VOCABULARIES = ("positions", "themes", "designs")
 LEXICONS = ("concepts", "places")
 #: Vocabularies the build knows how to use.
 KNOWN_VOCABULARIES = REQUIRED_VOCABULARIES + LEXICONS
+#: Marks the comments in which ``kb draft`` quotes the source for the curator (see kb.draft).
+DRAFT_NOTE = "kb-draft-note"
 MIN_YEAR = 1500
 MAX_QUOTE_WORDS = 7
 
@@ -688,11 +690,27 @@ class _Builder:
             )
 
 
+def check_draft_notes(file: RawFile, report: Report) -> None:
+    """Warn when a claims file still holds the source sentences ``kb draft`` left as notes."""
+    if file.kind != "debate" or not file.text or DRAFT_NOTE not in file.text:
+        return
+    lines = [(n, line) for n, line in enumerate(file.text.splitlines(), 1) if line.lstrip().startswith(f"# {DRAFT_NOTE}")]
+    if not lines:
+        return
+    first, text = lines[0]
+    report.warning(
+        Loc(file.path, first, text.index("#") + 1 if "#" in text else 1),
+        f"kb draft's notes still quote the source here ({len(lines)} line{'s' if len(lines) != 1 else ''} marked '{DRAFT_NOTE}')",
+        "write each claim in your own words, then delete the notes: the source's sentences must not stay in claims/",
+    )
+
+
 def check_files(files: Iterable[RawFile], report: Report) -> KnowledgeBase:
     """Validate loaded files and build the knowledge base; problems go to ``report``."""
     files = list(files)
     for file in files:
         check_structure(file, report)
+        check_draft_notes(file, report)
     builder = _Builder(report)
     present = {f.stem for f in files if f.kind == "vocab"}
     for name in REQUIRED_VOCABULARIES:

@@ -154,6 +154,9 @@ CASES = [
     ("warning-no-attribution", "claims/extra.yml", HEAD + claim(attributed=False), [
         "claims/extra.yml:3:5: warning: claim 'a-claim' has no attribution "
         "(add attributed_to: [{source: ..., locator: ...}])"]),
+    ("warning-draft-notes", "claims/extra.yml", HEAD + claim() + "    # kb-draft-note: the source's own words\n", [
+        "claims/extra.yml:9:5: warning: kb draft's notes still quote the source here (1 line marked 'kb-draft-note') "
+        "(write each claim in your own words, then delete the notes: the source's sentences must not stay in claims/)"]),
     ("warning-two-sentences", "claims/extra.yml", HEAD + claim(text="One thing. Another thing."), [
         "claims/extra.yml:4:11: warning: text of claim 'a-claim' looks like more than one sentence "
         "(keep 'text' to one sentence and move the detail to 'summary')"]),
