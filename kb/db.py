@@ -141,6 +141,20 @@ def create_schema(db: sqlite_utils.Database, tables: Optional[Dict[str, Table]] 
             db[name].create_index(index)
 
 
+def insert_rows(db: sqlite_utils.Database, name: str, rows: List[Dict[str, Any]]) -> None:
+    """Insert ``rows`` (dicts with the same keys) into an existing table with one executemany.
+
+    Several times faster than ``insert_all`` for the large derived tables, which
+    need none of its conveniences: their schema is created explicitly first.
+    """
+    if not rows:
+        return
+    columns = list(rows[0])
+    sql = f"insert into [{name}] ({', '.join(f'[{c}]' for c in columns)}) values ({', '.join('?' for _ in columns)})"
+    with db.conn:
+        db.conn.executemany(sql, [tuple(row[c] for c in columns) for row in rows])
+
+
 def _not_null(name: str, pk: Any) -> set:
     required = {
         "claims": {"text", "position", "kind", "debate"},

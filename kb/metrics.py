@@ -51,8 +51,8 @@ class Metrics:
 
     def write(self, db: Any) -> None:
         kbdb.create_schema(db, TABLES)
-        db["components"].insert_all(self.components)
-        db["claim_metrics"].insert_all(self.claims)
+        kbdb.insert_rows(db, "components", self.components)
+        kbdb.insert_rows(db, "claim_metrics", self.claims)
 
 
 def compute(kb: KnowledgeBase, graph: nx.MultiDiGraph) -> Metrics:

@@ -330,8 +330,7 @@ class Enrichment:
         """A writer for :func:`kb.db.write`: tables, views and full-text search of this stage."""
         kbdb.create_schema(db, TABLES)
         for name, rows in self.rows().items():
-            if rows:
-                db[name].insert_all(rows)
+            kbdb.insert_rows(db, name, rows)
         db["concepts"].enable_fts(["label", "description"], tokenize="porter", create_triggers=False)
         for name, sql in VIEWS.items():
             db.create_view(name, sql.strip())

@@ -140,8 +140,9 @@ def build(root: Path, out: Optional[Path] = None, progress: Optional[Progress] =
     if not report.ok:
         raise BuildFailed(report)
     with progress.stage("nlp"):
-        enrichment = nlp.enrich(kb, root / nlp.CACHE_DIR if cache else None)
-        similar = duplicates.find(kb, enrichment.claim_lemmas())
+        cache_dir = root / nlp.CACHE_DIR if cache else None
+        enrichment = nlp.enrich(kb, cache_dir)
+        similar = duplicates.find(kb, enrichment.claim_lemmas(), cache_dir=cache_dir)
         similar.warn(kb, report)
     derived = {"nlp": enrichment, "duplicates": similar}
     out.mkdir(parents=True, exist_ok=True)

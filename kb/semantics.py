@@ -248,12 +248,11 @@ class Status:
 
     def write(self, db: Any) -> None:
         kbdb.create_schema(db, TABLES)
-        db["perspectives"].insert_all(
+        kbdb.insert_rows(db, "perspectives", [
             {"id": p.id, "label": p.label, "description": p.description, "seq": i} for i, p in enumerate(PERSPECTIVES, 1)
-        )
-        for name, rows in (("claim_status", self.claims), ("evidence_status", self.evidence)):
-            if rows:
-                db[name].insert_all(rows)
+        ])
+        kbdb.insert_rows(db, "claim_status", self.claims)
+        kbdb.insert_rows(db, "evidence_status", self.evidence)
         for name, sql in VIEWS.items():
             db.create_view(name, sql.strip())
 

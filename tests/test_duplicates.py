@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import doctest
 import itertools
+import json
 import random
 import sqlite3
 
@@ -91,3 +92,21 @@ def test_check_duplicates_prints_warning_at_the_second_claim(project, monkeypatc
 
 def test_real_kb_has_no_likely_duplicates(real_build):
     assert [str(w) for w in real_build.report.warnings if "near-duplicate" in str(w)] == []
+
+
+def test_pairs_are_reused_while_no_claim_changes(project, tmp_path):
+    from kb import duplicates, nlp
+
+    kb, _ = pipeline.check(project)
+    lemmas = nlp.enrich(kb, None).claim_lemmas()
+    cache = tmp_path / "cache"
+    first = duplicates.find(kb, lemmas, cache_dir=cache)
+    stored = json.loads((cache / "similar.json").read_text())
+    assert stored["pairs"] == [[p.claim, p.similar_to, p.score] for p in first.pairs]
+    # a planted entry under the same key is what the next run returns: proof that it reads the cache
+    stored["pairs"] = [["back-big-cities", "places-differ", 0.5]]
+    (cache / "similar.json").write_text(json.dumps(stored))
+    assert [(p.claim, p.similar_to) for p in duplicates.find(kb, lemmas, cache_dir=cache).pairs] == [
+        ("back-big-cities", "places-differ")]
+    lemmas["places-differ"] = lemmas["places-differ"] + ["changed"]
+    assert duplicates.find(kb, lemmas, cache_dir=cache).pairs == first.pairs
