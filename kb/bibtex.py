@@ -3,9 +3,10 @@
 Each source becomes one entry whose key is the source id, so ``\\cite{glaeser-2008-place-making}``
 and ``[@glaeser-2008-place-making]`` name the same work as the knowledge base.
 CSL types map onto the classic BibTeX entry types (a blog post becomes
-``@misc`` with ``howpublished``); text is LaTeX-encoded with pylatexenc (so
-``&`` becomes ``\\&`` and ``é`` becomes ``\\'e``), except DOIs and URLs, which
-LaTeX's url handling takes verbatim. Words with two or more capitals (``UK``,
+``@misc`` with ``howpublished``). The file is UTF-8, as biber, Pandoc, Zotero
+and JabRef read it: only LaTeX's special characters are escaped (``&`` becomes
+``\\&``), not accents or dashes, whose LaTeX macros Pandoc would misread; DOIs
+and URLs are left verbatim for LaTeX's url handling. Words with two or more capitals (``UK``,
 ``OECD``) are braced so that styles which lower-case titles leave them alone.
 bibtexparser writes the file.
 
@@ -25,7 +26,6 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 import bibtexparser
 from bibtexparser.middlewares import AddEnclosingMiddleware
 from bibtexparser.model import Entry, Field
-from pylatexenc.latexencode import UnicodeToLatexEncoder
 
 #: CSL type -> BibTeX entry type
 TYPES: Dict[str, str] = {
@@ -44,12 +44,17 @@ CONTAINER = {"article": "journal", "incollection": "booktitle", "inproceedings":
 MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 VERBATIM = {"doi", "url", "urldate", "isbn"}
 
-_encoder = UnicodeToLatexEncoder(unknown_char_policy="keep")
+#: LaTeX's special characters and how to write them in text.
+SPECIALS = {
+    "\\": r"{\textbackslash}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "{": r"\{", "}": r"\}", "~": r"{\textasciitilde}", "^": r"{\textasciicircum}",
+}
+_SPECIAL = re.compile("|".join(re.escape(c) for c in SPECIALS))
 _ACRONYM = re.compile(r"(?<![\w{\\])([A-Za-z]*[A-Z][A-Za-z]*[A-Z][A-Za-z]*)(?![\w}])")
 
 
 def _latex(text: str) -> str:
-    return _encoder.unicode_to_latex(" ".join(str(text).split()))
+    return _SPECIAL.sub(lambda m: SPECIALS[m.group(0)], " ".join(str(text).split()))
 
 
 def _title(text: str) -> str:
