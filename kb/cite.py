@@ -23,7 +23,7 @@ import difflib
 import functools
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import nh3
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -152,13 +152,8 @@ def _clean_html(text: str) -> str:
     )
 
 
-def bibliography(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[str]:
-    """Format CSL-JSON ``items`` as a reference list, one string per item, in the style's order.
-
-    ``fmt="html"`` gives sanitised HTML fragments (italics, links) safe to put
-    in a page; ``fmt="text"`` gives plain text. Raises :class:`UnknownStyle`
-    for a style it cannot find, with the choices.
-    """
+def references(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[Tuple[str, str]]:
+    """Like :func:`bibliography`, with each entry's item id: ``[(id, formatted), ...]`` in the style's order."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': choose {' or '.join(FORMATS)}")
     items = [dict(i) for i in items]
@@ -170,10 +165,21 @@ def bibliography(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: st
     for item in items:
         bib.register(Citation([CitationItem(str(item["id"]).lower())]))
     bib.sort()  # the style's own order (author, year ...); citeproc-py keeps registration order otherwise
+    ids = {str(i["id"]).lower(): str(i["id"]) for i in items}
     entries = [str(entry) for entry in bib.bibliography()]
     if fmt == "html":
         entries = [_clean_html(e) for e in entries]
-    return entries
+    return [(ids[key], entry) for key, entry in zip(bib.keys, entries)]
+
+
+def bibliography(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[str]:
+    """Format CSL-JSON ``items`` as a reference list, one string per item, in the style's order.
+
+    ``fmt="html"`` gives sanitised HTML fragments (italics, links) safe to put
+    in a page; ``fmt="text"`` gives plain text. Raises :class:`UnknownStyle`
+    for a style it cannot find, with the choices.
+    """
+    return [entry for _, entry in references(items, style=style, fmt=fmt)]
 
 
 def claim_csl_item(
