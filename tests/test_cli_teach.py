@@ -93,3 +93,23 @@ def test_reading_list(project):
     assert "## Agglomeration\n\n- Smith, A. and de Groot, H. (2020)" in result.stdout
     html = invoke("reading-list", "--format", "html", "--root", str(project))
     assert "<h1>Reading list · All claims</h1>" in html.stdout
+
+
+def test_each_command_works_on_the_real_kb(tmp_path):
+    """The real knowledge base of this repository, copied so that its dist/ is left alone."""
+    import shutil
+
+    from conftest import ROOT
+
+    root = tmp_path / "real"
+    for folder in ("claims", "sources", "vocab"):
+        shutil.copytree(ROOT / folder, root / folder)
+    cited = invoke("cite", "uk-regional-gaps-persist", "--root", str(root), "--style", "chicago")
+    assert cited.exit_code == 0, cited.output
+    assert "Zymek, R., and B. Jones. 2020." in cited.stdout and "(para. 5)" in cited.stdout
+    page = invoke("handout", "industrial-strategy-should-be-place-sensitive", "--format", "html", "--root", str(root))
+    assert page.exit_code == 0 and page.stdout.count('<div class="node role-') == 3
+    for option, value in (("--theme", "spatial-policy"), ("--position", "place-based")):
+        assert invoke("handout", option, value, "--root", str(root)).exit_code == 0
+        listed = invoke("reading-list", option, value, "--root", str(root))
+        assert listed.exit_code == 0 and "## Place-based and place-sensitive" in listed.stdout
