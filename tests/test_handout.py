@@ -169,11 +169,13 @@ def test_handout_renders_in_a_browser(real, tmp_path):
             page = context.new_page()
             page.on("request", lambda r: requests.append(r.url))
             page.goto(page_file.as_uri())
-            # the tree: claim, counterargument (rebuts), response (undercuts), indented in that order
-            roles = page.locator(".node .role").all_inner_texts()
-            assert [r.upper() for r in roles] == ["CLAIM", "COUNTERARGUMENT", "RESPONSE"]
+            # the tree: the claim first; a counterargument, and a response to it indented further
+            roles = [r.upper() for r in page.locator(".node .role").all_inner_texts()]
+            assert roles[0] == "CLAIM" and "COUNTERARGUMENT" in roles and "RESPONSE" in roles
             lefts = [box["x"] for box in (n.bounding_box() for n in page.locator(".node").all())]
-            assert lefts[0] < lefts[1] < lefts[2]
+            response = roles.index("RESPONSE")
+            counter = max(i for i in range(response) if roles[i] == "COUNTERARGUMENT")
+            assert lefts[0] < lefts[counter] < lefts[response]
             # the map is drawn, with its three claims, and fits the page width
             svg = page.locator("figure.map svg")
             assert svg.count() == 1
@@ -182,7 +184,7 @@ def test_handout_renders_in_a_browser(real, tmp_path):
             assert box["x"] + box["width"] <= page.viewport_size["width"]
             assert page.locator("figure.map svg [data-claim]").count() >= 1
             assert page.locator("ol.questions li").count() >= 3
-            assert page.locator(".refs li").count() == 2
+            assert page.locator(".refs li").count() >= 2
             page.screenshot(path=str(SCREENSHOTS / "handout.png"), full_page=True)
             # print layout: A4 PDF from the print stylesheet, the tree still visible
             page.emulate_media(media="print")
