@@ -90,6 +90,22 @@ def stats(db_path: Path) -> None:
 
 @cli.command()
 @ROOT
+def ids(root: Path) -> None:
+    """Print every claim id, live and retired, one per line.
+
+    At a release, save them: ``kb ids > releases/<version>.txt``. The test suite then checks
+    that every id ever released still resolves, so citations and links never break.
+    """
+    kb, report = pipeline.check(root)
+    if not report.ok:
+        _print_diagnostics(report.errors, root)
+        sys.exit(1)
+    for claim_id in sorted(list(kb.claims) + list(kb.retired)):
+        click.echo(claim_id)
+
+
+@cli.command()
+@ROOT
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
 @click.option("--no-build", is_flag=True, help="Serve the existing dist/kb.db even if the YAML changed.")

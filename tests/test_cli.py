@@ -132,3 +132,12 @@ def test_serve_builds_then_serves_read_only(project):
         proc.terminate()
         proc.wait(timeout=10)
     assert (project / "dist" / "kb.db").exists()
+
+
+def test_ids_lists_live_and_retired_claims(project):
+    result = CliRunner().invoke(cli, ["ids", "--root", str(project)])
+    assert result.exit_code == 0
+    assert result.output.splitlines() == sorted([
+        "back-big-cities", "cities-drive-growth", "differences-are-sorting", "growth-needs-institutions",
+        "old-claim-id", "places-differ",
+    ])
