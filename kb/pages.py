@@ -28,14 +28,9 @@ from typing import Any, Callable, Dict, List, Optional, Sequence
 
 from markupsafe import Markup
 
-from . import argmap
+from . import argmap, cite
 from .argument import ATTACKS, Argument, load_argument, resolve
 from .safe_html import clean, markdown_to_html
-
-try:  # formatted citations (citeproc-py), written for the teaching tools
-    from . import cite as _cite
-except ImportError:  # pragma: no cover - only until kb/cite.py is merged
-    _cite = None
 
 KB_TITLE = "Industrial strategy arguments"
 HAS_ARGDOWN = importlib.util.find_spec("kb.argdown") is not None
@@ -72,47 +67,44 @@ def build_info(conn: sqlite3.Connection) -> Dict[str, str]:
 # --- citations ---------------------------------------------------------------------------------
 
 
-def _plain_reference(row: Dict[str, Any]) -> str:
-    """Authors (year). Title. Container. -- used only when kb.cite is not installed."""
-    parts = [f"{row.get('authors') or ''} ({row.get('year') or 'n.d.'}).".strip(), f"{row.get('title')}."]
-    if row.get("container_title"):
-        parts.append(f"{row['container_title']}.")
-    if row.get("doi"):
-        parts.append(f"https://doi.org/{row['doi']}")
-    elif row.get("url"):
-        parts.append(row["url"])
-    return " ".join(parts)
+def _escaped(value: Any) -> Any:
+    """Every string in a (nested) CSL value HTML-escaped.
+
+    citeproc-py copies field text into its HTML output as it is, so a title
+    holding ``<script>`` or ``<b>`` would be markup; escaped first, it shows
+    as the characters the curator typed.
+    """
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
 
 
 @lru_cache(maxsize=4096)
-def _reference(csl_json: str, row_json: str, fmt: str) -> str:
+def _reference(row_json: str, fmt: str) -> str:
     row = json.loads(row_json)
-    if _cite is not None:
-        row["csl"] = json.loads(csl_json)
-        return _cite.bibliography([_cite.csl_item(row)], style="apa", fmt=fmt)[0]
-    text = _plain_reference(row)
-    return html.escape(text) if fmt == "html" else text
+    if fmt == "html":
+        row = _escaped({**row, "csl": json.loads(row["csl"]) if isinstance(row.get("csl"), str) else row.get("csl")})
+    return cite.bibliography([cite.csl_item(row)], style="apa", fmt=fmt)[0]
 
 
 def reference(row: Dict[str, Any], fmt: str = "html") -> Any:
-    """A source's formatted reference (APA): sanitised Markup for html, str for text.
+    """A source's formatted reference (APA, by :mod:`kb.cite`): sanitised Markup for html, str for text.
 
-    Cached by content: the database is read-only, and formatting is the slow part of a page.
+    Cached by content: the database is read-only, and citeproc is the slow part of a page.
     """
-    csl = row.get("csl")
-    csl_json = csl if isinstance(csl, str) else json.dumps(csl or {}, sort_keys=True)
-    plain = {k: v for k, v in row.items() if k != "csl"}
-    out = _reference(csl_json, json.dumps(plain, sort_keys=True, default=str), fmt)
+    out = _reference(json.dumps(row, sort_keys=True, default=str), fmt)
     return Markup(clean(out)) if fmt == "html" else out
 
 
 def claim_citation(claim_id: str, text: str, version: str, permalink: str, fmt: str = "html") -> Any:
-    """How to cite a claim of the knowledge base, with version and permalink."""
-    if _cite is not None:
-        out = _cite.claim_citation(claim_id, text, version, permalink, style="apa", fmt=fmt)
-    else:
-        plain = f"{KB_TITLE} (version {version}). Claim {claim_id}: {text} {permalink}"
-        out = html.escape(plain) if fmt == "html" else plain
+    """How to cite a claim of the knowledge base, with version and permalink (by :mod:`kb.cite`)."""
+    if fmt == "html":
+        text, permalink = _escaped(text), _escaped(permalink)
+    out = cite.claim_citation(claim_id, text, version, permalink, style="apa", fmt=fmt)
     return Markup(clean(out)) if fmt == "html" else out
 
 
