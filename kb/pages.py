@@ -17,6 +17,7 @@ True
 """
 from __future__ import annotations
 
+import datetime
 import html
 import importlib.util
 import json
@@ -26,6 +27,7 @@ import urllib.parse
 from functools import lru_cache
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+import nh3
 from markupsafe import Markup
 
 from . import argmap, cite
@@ -100,12 +102,20 @@ def reference(row: Dict[str, Any], fmt: str = "html") -> Any:
     return Markup(clean(out)) if fmt == "html" else out
 
 
+@lru_cache(maxsize=4096)
+def _claim_citation_html(claim_id: str, text: str, version: str, permalink: str, day: datetime.date) -> str:
+    # ``day`` is in the key because the citation says when it was retrieved
+    return clean(cite.claim_citation(claim_id, _escaped(text), version, _escaped(permalink), style="apa", fmt="html"))
+
+
 def claim_citation(claim_id: str, text: str, version: str, permalink: str, fmt: str = "html") -> Any:
-    """How to cite a claim of the knowledge base, with version and permalink (by :mod:`kb.cite`)."""
-    if fmt == "html":
-        text, permalink = _escaped(text), _escaped(permalink)
-    out = cite.claim_citation(claim_id, text, version, permalink, style="apa", fmt=fmt)
-    return Markup(clean(out)) if fmt == "html" else out
+    """How to cite a claim of the knowledge base, with version and permalink (by :mod:`kb.cite`).
+
+    Formatted once per claim and day (citeproc takes tens of milliseconds); the
+    text form is the HTML form without its tags, so the two always agree.
+    """
+    out = _claim_citation_html(claim_id, text, version, permalink, datetime.date.today())
+    return Markup(out) if fmt == "html" else html.unescape(nh3.clean(out, tags=set()))
 
 
 # --- shared pieces -----------------------------------------------------------------------------
