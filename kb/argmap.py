@@ -546,7 +546,7 @@ def render_svg(
                f"Supporters: {len(argument.root.supporters)}; counterarguments: {len(argument.root.attackers)}.")
     return "".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" class="kbam" '
-        f'width="{_n(width)}" height="{_n(total)}" viewBox="0 0 {_n(width)} {_n(total)}" role="img" '
+        f'width="{_n(width)}" height="{_n(total)}" viewBox="0 0 {_n(width)} {_n(total)}" role="group" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="{FONT}" data-claim="{esc(argument.root.id)}">',
         f'<title id="{prefix}-title">Argument map: {esc(argument.root.text)}</title>',
         f'<desc id="{prefix}-desc">{esc(summary)}</desc>',

@@ -142,6 +142,11 @@ def _database(datasette):
 
 
 async def home(datasette, request) -> Response:
+    if DATABASE not in datasette.databases:  # serving some other database: Datasette's own index
+        from datasette.views.index import IndexView
+
+        request.scope.setdefault("url_route", {}).setdefault("kwargs", {})["format"] = ""
+        return await IndexView.as_view(datasette)(request, None)
     db = _database(datasette)
     context = await db.execute_fn(pages.home_page)
     queries = await datasette.get_canned_queries(DATABASE, request.actor)
@@ -259,6 +264,8 @@ def asgi_wrapper(datasette):
             if scope.get("type") != "http":
                 return await app(scope, receive, send)
             policy = csp_for(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
+            if DATABASE not in datasette.databases:
+                policy = CSP_DATASETTE
 
             async def send_with_headers(event):
                 if event["type"] == "http.response.start":

@@ -235,3 +235,19 @@ def test_every_template_and_static_file_is_package_data():
             if path.is_file():
                 rel = path.relative_to(package).as_posix()
                 assert any(fnmatch.fnmatch(rel, g) and rel.count("/") == g.count("/") for g in globs), rel
+
+
+def test_other_databases_keep_datasette_index(tmp_path):
+    """The plugin is installed for every `datasette`; without a kb database it stays out of the way."""
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.commit()
+    client = Client(other)
+    try:
+        response = client.get("/")
+        assert response.status_code == 200 and "other" in response.text
+        assert response.headers["content-security-policy"] == plugin.CSP_DATASETTE
+        assert client.get("/other/t").status_code == 200
+    finally:
+        client.close()
