@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import importlib.util
 import json
 import re
 import sqlite3
@@ -35,7 +34,6 @@ from .argument import ATTACKS, Argument, load_argument, resolve
 from .safe_html import clean, markdown_to_html
 
 KB_TITLE = "Industrial strategy arguments"
-HAS_ARGDOWN = importlib.util.find_spec("kb.argdown") is not None
 DATABASE = "kb"
 
 #: How a relation reads in a sentence, from the side of the claim making it.
@@ -234,7 +232,7 @@ def claim_page(
         },
         "references": references, "references_text": references_text,
         "downloads": {
-            "argdown": base + "/argument.argdown" if HAS_ARGDOWN else None, "json": base + "/argument.json", "svg": base + "/map.svg",
+            "argdown": base + "/argument.argdown", "json": base + "/argument.json", "svg": base + "/map.svg",
             "row_json": base + ".json",
         },
         "verbs": VERBS,

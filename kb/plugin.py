@@ -55,13 +55,8 @@ from datasette.utils import urlsafe_components
 from datasette.utils.asgi import NotFound, Response, asgi_static
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from . import __version__, argmap, pages
+from . import __version__, argdown, argmap, pages
 from .argument import load_argument
-
-try:  # Argdown for one claim, written for the teaching tools
-    from . import argdown as _argdown
-except ImportError:  # pragma: no cover - only until kb/argdown.py is merged
-    _argdown = None
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -185,11 +180,19 @@ async def argument_json(datasette, request) -> Response:
 
 
 async def argument_argdown(datasette, request) -> Response:
-    if _argdown is None:
-        raise NotFound("Argdown export needs kb.argdown, which this installation does not have")
-    _, argument = await _argument(datasette, request)
-    return Response.text(_argdown.claim_argdown(argument), headers={
-        "content-disposition": f'inline; filename="{argument.root.id}.argdown"'})
+    db = _database(datasette)
+    claim = urllib.parse.unquote(request.url_vars["claim"])
+
+    def text(conn):
+        argument = load_argument(conn, claim)
+        if argument is None:
+            return None, None
+        return argument.root.id, argdown.claim_argdown(argument, argdown.claim_relations(conn, argument))
+
+    root, body = await db.execute_fn(text)
+    if body is None:
+        raise NotFound(f"No claim {claim!r}")
+    return Response.text(body, headers={"content-disposition": f'inline; filename="{root}.argdown"'})
 
 
 async def map_svg(datasette, request) -> Response:

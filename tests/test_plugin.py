@@ -13,7 +13,6 @@ import pytest
 import kb
 from conftest import FIXTURES, ROOT, Client
 from kb import pipeline, plugin
-from kb.pages import HAS_ARGDOWN
 
 
 class Page(HTMLParser):
@@ -103,7 +102,7 @@ def test_claim_page(mini_client):
     # downloads
     assert "/kb/claims/cities-drive-growth/argument.json" in page.links()
     assert "/kb/claims/cities-drive-growth/map.svg" in page.links()
-    assert ("/kb/claims/cities-drive-growth/argument.argdown" in page.links()) == HAS_ARGDOWN
+    assert "/kb/claims/cities-drive-growth/argument.argdown" in page.links()
 
 
 def test_plain_row_page_still_available(mini_client):
@@ -150,11 +149,19 @@ def test_map_svg_download(mini_client):
     assert "http://localhost/kb/claims/differences-are-sorting" in hrefs  # absolute: the file works anywhere
 
 
-@pytest.mark.skipif(not HAS_ARGDOWN, reason="kb.argdown (teaching tools) is not merged into this branch")
-def test_argdown_download(mini_client):
-    response = mini_client.get("/kb/claims/cities-drive-growth/argument.argdown")
+def test_argdown_download(mini_client, mini_build):
+    import sqlite3
+
+    from kb import argdown
+    from kb.argument import load_argument
+
+    response = mini_client.get("/kb/claims/growth-needs-institutions/argument.argdown")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")
-    assert "cities-drive-growth" in response.text or "Dense cities drive national growth" in response.text
+    conn = sqlite3.connect(mini_build.outputs[0])
+    argument = load_argument(conn, "growth-needs-institutions")
+    assert response.text == argdown.claim_argdown(argument, argdown.claim_relations(conn, argument))
+    assert "[growth-needs-institutions]" in response.text and "// undercut" in response.text
+    assert mini_client.get("/kb/claims/no-such-claim/argument.argdown").status_code == 404
 
 
 def test_source_page(mini_client):
