@@ -236,6 +236,8 @@ def test_home_search_claim_map_counterargument_and_citation(servers, browser_con
     # the downloads are there and work
     data = json.loads(page.request.get(base + "/kb/claims/places-differ/argument.json").text())
     assert data["claim"]["children"][0]["id"] == "differences-are-sorting"
+    argdown = page.request.get(base + "/kb/claims/places-differ/argument.argdown").text()
+    assert "[places-differ]" in argdown and "[differences-are-sorting]" in argdown
     w.check_clean(base)
     w.close()
 
