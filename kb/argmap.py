@@ -546,7 +546,7 @@ def render_svg(
                f"Supporters: {len(argument.root.supporters)}; counterarguments: {len(argument.root.attackers)}.")
     return "".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" class="kbam" '
-        f'width="{_n(width)}" height="{_n(total)}" viewBox="0 0 {_n(width)} {_n(total)}" role="img" '
+        f'width="{_n(width)}" height="{_n(total)}" viewBox="0 0 {_n(width)} {_n(total)}" role="group" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="{FONT}" data-claim="{esc(argument.root.id)}">',
         f'<title id="{prefix}-title">Argument map: {esc(argument.root.text)}</title>',
         f'<desc id="{prefix}-desc">{esc(summary)}</desc>',
@@ -557,3 +557,25 @@ def render_svg(
         legend,
         "</svg>",
     ])
+
+
+def claim_map(conn, claim_id: str, base_url: str = "http://127.0.0.1:8001", depth: int = 3, evidence: bool = True) -> Optional[str]:
+    """The map of ``claim_id`` from a built database (an open ``sqlite3`` connection), or None if unknown.
+
+    Links are absolute, to the reading room published at ``base_url``, so the
+    file works wherever it is put (slides, handouts, a wiki). Colours follow the
+    whole positions vocabulary, as on the site.
+    """
+    from .argument import load_argument
+
+    argument = load_argument(conn, claim_id, depth=depth)
+    if argument is None:
+        return None
+    base = base_url.rstrip("/")
+    ids = [row[0] for row in conn.execute("select id from positions order by rowid")]
+    return render_svg(
+        argument,
+        href=lambda cid: f"{base}/kb/claims/{urllib.parse.quote(cid, safe='')}",
+        evidence_href=lambda eid: f"{base}/kb/evidence/{urllib.parse.quote(eid, safe='')}",
+        evidence=evidence, colours=position_colors(ids),
+    )

@@ -144,6 +144,43 @@ def datasette_args(root: Path, db_path: Path, host: str, port: int) -> list:
 # --- reading room (Datasette plugin) commands go below this line -----------------------------
 
 
+@cli.command("map")
+@click.argument("claim")
+@DB
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SVG file to write [default: standard output].")
+@click.option("--base-url", default="http://127.0.0.1:8001", show_default=True,
+              help="Where the reading room is published: the map's boxes link to its claim pages.")
+@click.option("--depth", default=3, show_default=True, type=click.IntRange(1, 10), help="Levels of supporters and attackers.")
+@click.option("--no-evidence", is_flag=True, help="Leave evidence boxes out.")
+def map_command(claim: str, db_path: Path, out: Path, base_url: str, depth: int, no_evidence: bool) -> None:
+    """Draw the argument map around CLAIM as a standalone SVG, for slides and handouts."""
+    import difflib
+    import sqlite3
+
+    from . import argmap
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist; run 'kb build' first")
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        svg = argmap.claim_map(conn, claim, base_url=base_url, depth=depth, evidence=not no_evidence)
+        known = [r[0] for r in conn.execute("select id from claims")] if svg is None else []
+    except sqlite3.Error as error:
+        raise click.ClickException(f"{db_path} is not a built knowledge base ({error}); run 'kb build'")
+    finally:
+        conn.close()
+    if svg is None:
+        close = difflib.get_close_matches(claim, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (see 'kb ids')"
+        raise click.ClickException(f"no claim '{claim}' in {db_path}{hint}")
+    if out:
+        out.write_text(svg + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(svg)
+
+
 # --- cite and teach: kb cite, kb handout, kb reading-list go below this line --------------------
 
 STYLE = click.option(

@@ -141,3 +141,33 @@ def test_ids_lists_live_and_retired_claims(project):
         "back-big-cities", "cities-drive-growth", "differences-are-sorting", "growth-needs-institutions",
         "old-claim-id", "places-differ",
     ])
+
+
+# --- reading room: kb map ----------------------------------------------------------------------
+
+
+def test_map_writes_standalone_svg(mini_build, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "map.svg"
+    result = CliRunner().invoke(cli, ["map", "places-differ", "--db", str(mini_build.outputs[0]), "-o", str(out),
+                                      "--base-url", "https://kb.example.org/"])
+    assert result.exit_code == 0, result.output
+    tree = ET.parse(out).getroot()
+    hrefs = {a.get("href") for a in tree.iter("{http://www.w3.org/2000/svg}a")}
+    assert {"https://kb.example.org/kb/claims/places-differ", "https://kb.example.org/kb/claims/differences-are-sorting",
+            "https://kb.example.org/kb/claims/cities-drive-growth"} <= hrefs
+    default = CliRunner().invoke(cli, ["map", "places-differ", "--db", str(mini_build.outputs[0]), "--no-evidence"])
+    assert 'href="http://127.0.0.1:8001/kb/claims/places-differ"' in default.output
+    assert "data-evidence" not in default.output
+
+
+def test_map_unknown_claim_and_missing_database(mini_build, tmp_path):
+    result = CliRunner().invoke(cli, ["map", "places-difer", "--db", str(mini_build.outputs[0])])
+    assert result.exit_code == 1
+    assert "no claim 'places-difer'" in result.output and "did you mean 'places-differ'?" in result.output
+    missing = CliRunner().invoke(cli, ["map", "x", "--db", str(tmp_path / "none.db")])
+    assert missing.exit_code == 1 and "run 'kb build' first" in missing.output
+    (tmp_path / "junk.db").write_text("not a database")
+    junk = CliRunner().invoke(cli, ["map", "x", "--db", str(tmp_path / "junk.db")])
+    assert junk.exit_code == 1 and "not a built knowledge base" in junk.output and "Traceback" not in junk.output
