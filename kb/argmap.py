@@ -40,7 +40,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .argument import Argument, EvidenceItem, Node
+from .argument import DEFAULT_DEPTH, Argument, EvidenceItem, Node
 
 # --- geometry (px) ------------------------------------------------------------------------------
 NODE_WIDTH = 230
@@ -559,7 +559,7 @@ def render_svg(
     ])
 
 
-def claim_map(conn, claim_id: str, base_url: str = "http://127.0.0.1:8001", depth: int = 3, evidence: bool = True) -> Optional[str]:
+def claim_map(conn, claim_id: str, base_url: str = "http://127.0.0.1:8001", depth: int = DEFAULT_DEPTH, evidence: bool = True) -> Optional[str]:
     """The map of ``claim_id`` from a built database (an open ``sqlite3`` connection), or None if unknown.
 
     Links are absolute, to the reading room published at ``base_url``, so the

@@ -10,6 +10,7 @@ import click
 
 from . import __version__, db, pipeline
 from .diagnostics import Diagnostic, Loc
+from .argument import DEFAULT_DEPTH
 
 ROOT = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -151,7 +152,7 @@ def datasette_args(root: Path, db_path: Path, host: str, port: int) -> list:
               help="SVG file to write [default: standard output].")
 @click.option("--base-url", default="http://127.0.0.1:8001", show_default=True,
               help="Where the reading room is published: the map's boxes link to its claim pages.")
-@click.option("--depth", default=3, show_default=True, type=click.IntRange(1, 10), help="Levels of supporters and attackers.")
+@click.option("--depth", default=DEFAULT_DEPTH, show_default=True, type=click.IntRange(1, 10), help="Levels of supporters and attackers.")
 @click.option("--no-evidence", is_flag=True, help="Leave evidence boxes out.")
 def map_command(claim: str, db_path: Path, out: Path, base_url: str, depth: int, no_evidence: bool) -> None:
     """Draw the argument map around CLAIM as a standalone SVG, for slides and handouts."""

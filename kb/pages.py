@@ -30,7 +30,7 @@ import nh3
 from markupsafe import Markup
 
 from . import argmap, cite
-from .argument import ATTACKS, Argument, load_argument, resolve
+from .argument import ATTACKS, DEFAULT_DEPTH, Argument, load_argument, resolve
 from .safe_html import clean, markdown_to_html
 
 KB_TITLE = "Industrial strategy arguments"
@@ -164,7 +164,7 @@ def claim_page(
     *,
     base_url: str,
     prefix: str = "/",
-    depth: int = 3,
+    depth: int = DEFAULT_DEPTH,
     extras: Sequence[Callable[[sqlite3.Connection, Argument], Dict[str, Any]]] = (),
 ) -> Optional[Dict[str, Any]]:
     """Everything the claim page shows; None if there is no such claim (or no database).

@@ -14,7 +14,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
-from .argument import Argument, load_argument
+from .argument import DEFAULT_DEPTH, Argument, load_argument
 
 
 class SelectionError(ValueError):
@@ -48,7 +48,7 @@ def _choices(conn: sqlite3.Connection, table: str) -> str:
 
 def select(
     conn: sqlite3.Connection, claim: Optional[str] = None, theme: Optional[str] = None,
-    position: Optional[str] = None, depth: int = 3,
+    position: Optional[str] = None, depth: int = DEFAULT_DEPTH,
 ) -> Selection:
     """The arguments for one ``claim`` (a retired id resolves), a ``theme``, a ``position``, or everything."""
     if sum(x is not None for x in (claim, theme, position)) > 1:
