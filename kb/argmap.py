@@ -40,6 +40,7 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
+from . import model
 from .argument import DEFAULT_DEPTH, Argument, EvidenceItem, Node
 
 # --- geometry (px) ------------------------------------------------------------------------------
@@ -156,22 +157,12 @@ def short_ref(row: Optional[dict], fallback: str) -> str:
     if not row:
         return fallback
     csl = row.get("csl") or {}
-    people = csl.get("author") or csl.get("editor") or []
-    names = []
-    for person in people:
-        if isinstance(person, dict):
-            family = " ".join(str(p) for p in (person.get("non-dropping-particle"), person.get("family")) if p)
-            names.append(person.get("literal") or family or person.get("given") or "")
-    names = [n for n in names if n]
-    if not names:
-        who = row.get("title") or fallback
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} & {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    return f"{who} ({row.get('year') or 'n.d.'})"
+    people = [p for p in (csl.get("author") or csl.get("editor") or []) if isinstance(p, dict)]
+    names = [
+        p.get("literal") or " ".join(str(x) for x in (p.get("non-dropping-particle"), p.get("family")) if x) or p.get("given") or ""
+        for p in people
+    ]
+    return model.short_ref(names, row.get("year"), row.get("title") or fallback)
 
 
 # --- the picture as boxes and edges -------------------------------------------------------------

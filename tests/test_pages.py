@@ -8,7 +8,6 @@ import pytest
 from markupsafe import Markup
 
 import kb.pages
-import kb.safe_html
 from conftest import FIXTURES
 from kb import pipeline
 from kb.pages import claim_page, debate_page, home_page, search, source_page, term_page
@@ -18,12 +17,11 @@ BASE = "http://127.0.0.1:8001"
 
 def test_doctests():
     assert doctest.testmod(kb.pages).failed == 0
-    assert doctest.testmod(kb.safe_html).failed == 0
 
 
 @pytest.fixture(scope="module")
-def mini(mini_build):
-    return sqlite3.connect(mini_build.outputs[0])
+def mini(mini_db):
+    return mini_db
 
 
 @pytest.fixture(scope="module")

@@ -12,10 +12,8 @@ from kb.selection import SelectionError
 
 
 @pytest.fixture(scope="module")
-def mini(mini_build):
-    conn = sqlite3.connect(mini_build.outputs[0])
-    yield conn
-    conn.close()
+def mini(mini_db):
+    return mini_db
 
 
 def test_doctests():

@@ -1,7 +1,7 @@
 """dist/bibliography.json, dist/bibliography.bib and sources/*.yml, each read back by a reader we did not write.
 
 * bibliography.json: the official CSL-JSON schema (jsonschema) and citeproc-py;
-* bibliography.bib: bibtexparser, and pandoc where it is installed;
+* bibliography.bib: pandoc where it is installed (bibtexparser: test_bibtex.py);
 * sources/*.yml: pandoc, as a CSL-YAML bibliography, through the one-line wrapper the README gives.
 """
 from __future__ import annotations
@@ -13,11 +13,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import bibtexparser
 import jsonschema
 import pytest
 import yaml
-from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from kb import cite
 
@@ -84,62 +82,6 @@ def test_citeproc_formats_every_entry(build, style):
         assert any(item["title"][:20].lower() in e.lower() for e in entries), item["id"]
 
 
-def read_bib(build):
-    text = exported(build, "bibliography.bib").read_text(encoding="utf-8")
-    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
-    assert not library.failed_blocks, library.failed_blocks
-    return {e.key: e for e in library.entries}
-
-
-def test_bibtex_parses_with_the_right_fields(build):
-    entries = read_bib(build)
-    assert sorted(entries) == sorted(build.kb.sources)
-    for source in build.kb.sources.values():
-        entry = entries[source.id]
-        fields = entry.fields_dict
-        assert fields["title"].value.replace("{", "").replace("}", "") == source.title
-        assert fields["year"].value == str(source.year)
-        if source.authors:
-            families = [a.family or a.literal for a in source.authors]
-            for family in families:
-                assert family in fields["author"].value
-        if source.csl.get("DOI"):
-            assert fields["doi"].value == source.csl["DOI"]
-        if source.csl.get("URL"):
-            assert fields["url"].value == source.csl["URL"]
-
-
-def test_bibtex_types_and_fields_of_the_fixture(mini_build):
-    entries = read_bib(mini_build)
-    assert entries["smith-2020-cities"].entry_type == "article"
-    assert entries["smith-2020-cities"]["journal"] == "Journal of Tests"
-    assert entries["smith-2020-cities"]["pages"] == "10–20"  # "10--20", decoded from LaTeX
-    assert entries["smith-2020-cities"]["author"] == "Smith, Ann and de Groot, Henk"
-    assert entries["jones-2019-chapter"].entry_type == "incollection"
-    assert entries["jones-2019-chapter"]["booktitle"] == "Handbook of Places"
-    assert entries["jones-2019-chapter"]["editor"] == "Lee, Cy"
-    assert entries["agency-2021-report"].entry_type == "techreport"
-    assert entries["agency-2021-report"]["institution"] == "Regional Agency"
-    assert entries["agency-2021-report"]["author"] == "Regional Agency"
-    raw = exported(mini_build, "bibliography.bib").read_text(encoding="utf-8")
-    assert "author = {{Regional Agency}}," in raw  # braced: one organisation, not Agency, Regional
-
-
-def test_bibtex_escapes_latex_specials(project):
-    path = project / "sources" / "agency-2021-report.yml"
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "title: A report on places", 'title: "Places & people: 100% of the OECD, #1 in Zürich_"'), encoding="utf-8")
-    from kb import pipeline
-
-    result = pipeline.build(project)
-    text = (project / "dist" / "bibliography.bib").read_text(encoding="utf-8")
-    assert r"Places \& people: 100\% of the {OECD}, \#1 in Zürich\_" in text
-    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
-    entry = {e.key: e for e in library.entries}["agency-2021-report"]
-    assert entry["title"].replace("{", "").replace("}", "") == "Places & people: 100% of the OECD, #1 in Zürich_"
-    assert result.outputs
-
-
 def pandoc_csl(args, cwd):
     out = subprocess.run([pandoc(), *args, "-t", "csljson"], cwd=cwd, capture_output=True, text=True, check=True)
     assert "[WARNING]" not in out.stderr, out.stderr
@@ -201,3 +143,21 @@ def test_sources_work_as_a_pandoc_csl_yaml_bibliography(root, tmp_path):
                          cwd=work, capture_output=True, text=True, check=True)
     assert "not found" not in out.stderr, out.stderr
     assert "?" not in out.stdout.split("\n\n")[0]
+
+
+@pytest.mark.parametrize("which", ["mini", "real"])
+def test_igraph_reads_the_graphml(which, mini_build, real_build):
+    """igraph reads GraphML independently of networkx (whose writer made it), as Gephi or Cytoscape would."""
+    igraph = pytest.importorskip("igraph", reason="igraph (test extra) reads GraphML independently of networkx")
+    build = mini_build if which == "mini" else real_build
+    graph = igraph.Graph.Read_GraphML(str(build.outputs[0].parent / "graph.graphml"))
+    nodes = {v["id"]: v for v in graph.vs}
+    for claim in build.kb.claims.values():
+        assert nodes[f"claim:{claim.id}"]["text"] == claim.text
+        assert nodes[f"claim:{claim.id}"]["position"] == claim.position
+    for source in build.kb.sources:
+        assert nodes[f"source:{source}"]["kind"] == "source"
+    relations = {(graph.vs[e.source]["id"], graph.vs[e.target]["id"], e["type"]) for e in graph.es}
+    for r in build.kb.relations:
+        assert (f"claim:{r.source}", f"claim:{r.target}", r.type) in relations
+    assert graph.is_directed()
