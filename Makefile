@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8001
 
-.PHONY: serve test build check stats clean
+.PHONY: serve test build check stats clean bench
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; try: make PYTHON=python3.12")'
@@ -30,6 +30,9 @@ check: $(STAMP)
 
 stats: build
 	$(BIN)/kb stats
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf dist $(VENV) *.egg-info .pytest_cache

@@ -40,7 +40,8 @@ import urllib.parse
 from dataclasses import dataclass, field
 from typing import Callable, Dict, Iterable, List, Optional, Sequence, Tuple
 
-from .argument import Argument, EvidenceItem, Node
+from . import model
+from .argument import DEFAULT_DEPTH, Argument, EvidenceItem, Node
 
 # --- geometry (px) ------------------------------------------------------------------------------
 NODE_WIDTH = 230
@@ -156,22 +157,12 @@ def short_ref(row: Optional[dict], fallback: str) -> str:
     if not row:
         return fallback
     csl = row.get("csl") or {}
-    people = csl.get("author") or csl.get("editor") or []
-    names = []
-    for person in people:
-        if isinstance(person, dict):
-            family = " ".join(str(p) for p in (person.get("non-dropping-particle"), person.get("family")) if p)
-            names.append(person.get("literal") or family or person.get("given") or "")
-    names = [n for n in names if n]
-    if not names:
-        who = row.get("title") or fallback
-    elif len(names) == 1:
-        who = names[0]
-    elif len(names) == 2:
-        who = f"{names[0]} & {names[1]}"
-    else:
-        who = f"{names[0]} et al."
-    return f"{who} ({row.get('year') or 'n.d.'})"
+    people = [p for p in (csl.get("author") or csl.get("editor") or []) if isinstance(p, dict)]
+    names = [
+        p.get("literal") or " ".join(str(x) for x in (p.get("non-dropping-particle"), p.get("family")) if x) or p.get("given") or ""
+        for p in people
+    ]
+    return model.short_ref(names, row.get("year"), row.get("title") or fallback)
 
 
 # --- the picture as boxes and edges -------------------------------------------------------------
@@ -546,7 +537,7 @@ def render_svg(
                f"Supporters: {len(argument.root.supporters)}; counterarguments: {len(argument.root.attackers)}.")
     return "".join([
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" version="1.1" class="kbam" '
-        f'width="{_n(width)}" height="{_n(total)}" viewBox="0 0 {_n(width)} {_n(total)}" role="img" '
+        f'width="{_n(width)}" height="{_n(total)}" viewBox="0 0 {_n(width)} {_n(total)}" role="group" '
         f'aria-labelledby="{prefix}-title {prefix}-desc" font-family="{FONT}" data-claim="{esc(argument.root.id)}">',
         f'<title id="{prefix}-title">Argument map: {esc(argument.root.text)}</title>',
         f'<desc id="{prefix}-desc">{esc(summary)}</desc>',
@@ -557,3 +548,25 @@ def render_svg(
         legend,
         "</svg>",
     ])
+
+
+def claim_map(conn, claim_id: str, base_url: str = "http://127.0.0.1:8001", depth: int = DEFAULT_DEPTH, evidence: bool = True) -> Optional[str]:
+    """The map of ``claim_id`` from a built database (an open ``sqlite3`` connection), or None if unknown.
+
+    Links are absolute, to the reading room published at ``base_url``, so the
+    file works wherever it is put (slides, handouts, a wiki). Colours follow the
+    whole positions vocabulary, as on the site.
+    """
+    from .argument import load_argument
+
+    argument = load_argument(conn, claim_id, depth=depth)
+    if argument is None:
+        return None
+    base = base_url.rstrip("/")
+    ids = [row[0] for row in conn.execute("select id from positions order by rowid")]
+    return render_svg(
+        argument,
+        href=lambda cid: f"{base}/kb/claims/{urllib.parse.quote(cid, safe='')}",
+        evidence_href=lambda eid: f"{base}/kb/evidence/{urllib.parse.quote(eid, safe='')}",
+        evidence=evidence, colours=position_colors(ids),
+    )

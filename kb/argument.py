@@ -20,6 +20,10 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 ATTACKS = ("rebut", "undercut", "undermine")
+#: Levels below the claim shown by default: its supporters and counterarguments (1) and what
+#: bears on those, such as the responses to each counterargument (2). Deeper levels are one
+#: click away, on each claim's own page, and keep maps of central claims readable.
+DEFAULT_DEPTH = 2
 
 
 @dataclass
@@ -150,7 +154,7 @@ def _node(conn: sqlite3.Connection, row: Dict[str, Any], relation: Optional[str]
     return node
 
 
-def load_argument(conn: sqlite3.Connection, claim_id: str, depth: int = 3) -> Optional[Argument]:
+def load_argument(conn: sqlite3.Connection, claim_id: str, depth: int = DEFAULT_DEPTH) -> Optional[Argument]:
     """The argument around ``claim_id``: claims bearing on it down to ``depth`` levels.
 
     Each claim appears once; a claim reached again (a cycle, or two paths) is

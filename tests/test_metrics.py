@@ -52,7 +52,16 @@ def test_components_are_the_connected_debates(project, tmp_path):
     assert query(result, "select component, depth from claim_metrics where claim = 'island-claim'") == [(2, 0)]
 
 
-def test_unconnected_claim_has_no_depth(real_build):
-    depths = dict(query(real_build, "select claim, depth from claim_metrics"))
-    assert depths["agglomeration-orthodoxy-inadequate"] == 0
-    assert depths["welfare-test-too-narrow"] == 3
+def test_depths_on_the_real_kb_follow_the_relations(real_build):
+    depth = dict(query(real_build, "select claim, depth from claim_metrics"))
+    roots = {r for d in real_build.kb.debates.values() for r in d.roots}
+    assert roots and all(depth[r] == 0 for r in roots)
+    bears_on = {}
+    for source, target in query(real_build, "select from_claim, to_claim from relations"):
+        bears_on.setdefault(source, set()).add(target)
+    for claim, d in depth.items():
+        if d is None:  # not connected to any root
+            assert all(depth[t] is None for t in bears_on.get(claim, ()))
+        elif d > 0:  # one step from a claim one step nearer a root, and no nearer
+            steps = [depth[t] for t in bears_on.get(claim, ()) if depth[t] is not None]
+            assert min(steps) == d - 1, claim
