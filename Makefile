@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 PORT   ?= 8001
 
-.PHONY: serve test build check stats clean bench
+.PHONY: serve test build check stats clean bench bench-build
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Python 3.10 or newer is needed; try: make PYTHON=python3.12")'
@@ -33,6 +33,9 @@ stats: build
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/pages.py
+
+bench-build: $(STAMP)
+	$(BIN)/python benchmarks/build_stages.py
 
 clean:
 	rm -rf dist $(VENV) *.egg-info .pytest_cache
