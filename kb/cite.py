@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+import html
 import json
 import re
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
@@ -152,11 +153,27 @@ def _clean_html(text: str) -> str:
     )
 
 
+def _escaped(value: Any) -> Any:
+    """Every string in a (nested) CSL value HTML-escaped.
+
+    citeproc-py copies field text into its HTML output as it is, so a title
+    holding ``<script>`` or ``<b>`` would become markup; escaped first, it
+    shows as the characters the curator typed.
+    """
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
+
+
 def references(items: Sequence[Mapping[str, Any]], style: str = "apa", fmt: str = "html") -> List[Tuple[str, str]]:
     """Like :func:`bibliography`, with each entry's item id: ``[(id, formatted), ...]`` in the style's order."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format '{fmt}': choose {' or '.join(FORMATS)}")
-    items = [dict(i) for i in items]
+    items = [_escaped(dict(i)) if fmt == "html" else dict(i) for i in items]
     if not items:
         return []
     csl_style = _style(style_path(style))
@@ -237,8 +254,6 @@ def cite_block(
     the locator the curator gave. ``fmt="text"`` for the terminal, ``"html"``
     for a page (a ``<div class="kb-cite">``).
     """
-    import html as _html
-
     root = argument.root
     citation = claim_citation(root.id, root.text, version, permalink, style=style, fmt=fmt, accessed=accessed)
     groups = []
@@ -259,7 +274,7 @@ def cite_block(
         for heading, refs in groups:
             if refs:
                 items = "".join(
-                    f"<li>{ref}" + (f' <span class="kb-locator">({_html.escape(loc)})</span>' if loc else "") + "</li>"
+                    f"<li>{ref}" + (f' <span class="kb-locator">({html.escape(loc)})</span>' if loc else "") + "</li>"
                     for ref, loc in refs
                 )
                 parts.append(f"<h4>{heading}</h4><ul>{items}</ul>")

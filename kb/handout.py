@@ -20,11 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 import jinja2
-import markdown as md
 import nh3
 
 from . import argmap, cite
 from .argument import ATTACKS, Argument, EvidenceItem, Node
+from .safe_html import markdown_to_html
 from .selection import Selection, select
 
 DEFAULT_BASE_URL = "http://127.0.0.1:8001"
@@ -220,16 +220,11 @@ def md_escape(text: Any) -> str:
     return re.sub(r"([\\`*_\[\]<>|#])", r"\\\1", " ".join(str(text).split()))
 
 
-def markdown_html(text: Optional[str]) -> str:
-    """A curator's markdown summary as sanitised HTML."""
-    return nh3.clean(md.markdown(text or "")) if text else ""
-
-
 def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-_ENV.filters.update(md=md_escape, markdown_html=markdown_html, svg_data_uri=svg_data_uri)
+_ENV.filters.update(md=md_escape, markdown_html=markdown_to_html, svg_data_uri=svg_data_uri)
 
 
 def render(data: Handout, fmt: str = "html") -> str:

@@ -67,28 +67,9 @@ def build_info(conn: sqlite3.Connection) -> Dict[str, str]:
 # --- citations ---------------------------------------------------------------------------------
 
 
-def _escaped(value: Any) -> Any:
-    """Every string in a (nested) CSL value HTML-escaped.
-
-    citeproc-py copies field text into its HTML output as it is, so a title
-    holding ``<script>`` or ``<b>`` would be markup; escaped first, it shows
-    as the characters the curator typed.
-    """
-    if isinstance(value, str):
-        return html.escape(value, quote=False)
-    if isinstance(value, dict):
-        return {k: _escaped(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_escaped(v) for v in value]
-    return value
-
-
 @lru_cache(maxsize=4096)
 def _reference(row_json: str, fmt: str) -> str:
-    row = json.loads(row_json)
-    if fmt == "html":
-        row = _escaped({**row, "csl": json.loads(row["csl"]) if isinstance(row.get("csl"), str) else row.get("csl")})
-    return cite.bibliography([cite.csl_item(row)], style="apa", fmt=fmt)[0]
+    return cite.bibliography([cite.csl_item(json.loads(row_json))], style="apa", fmt=fmt)[0]
 
 
 def reference(row: Dict[str, Any], fmt: str = "html") -> Any:
@@ -103,7 +84,7 @@ def reference(row: Dict[str, Any], fmt: str = "html") -> Any:
 @lru_cache(maxsize=4096)
 def _claim_citation_html(claim_id: str, text: str, version: str, permalink: str, day: datetime.date) -> str:
     # ``day`` is in the key because the citation says when it was retrieved
-    return clean(cite.claim_citation(claim_id, _escaped(text), version, _escaped(permalink), style="apa", fmt="html"))
+    return clean(cite.claim_citation(claim_id, text, version, permalink, style="apa", fmt="html"))
 
 
 def claim_citation(claim_id: str, text: str, version: str, permalink: str, fmt: str = "html") -> Any:

@@ -92,7 +92,8 @@ def test_html_is_sanitised_and_links_urls():
         "author": [{"family": "Doe", "given": "Jo"}],
     }
     html = cite.bibliography([item], style="apa", fmt="html")[0]
-    assert "<script>" not in html and "alert" not in html
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html  # shown as the text typed, not run, not lost
     assert "Fish &amp; chips" in html
     assert '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">' in html
     assert "<i>" in html
@@ -119,3 +120,14 @@ def test_claim_citation(style, parts):
     html = cite.claim_citation("places-differ", "Places differ too much for one rule.", "0.1.0", link,
                                style=style, accessed=ACCESSED)
     assert f'<a href="{link}"' in html and f"<i>{cite.KB_TITLE.lower()}</i>" in html.lower()
+
+
+def test_markup_in_source_fields_shows_as_text():
+    """Field text is escaped before citeproc sees it, so every caller (pages, handouts) is safe."""
+    item = {"id": "x", "type": "report", "title": "Title <script>alert(1)</script> and <b>bold</b>",
+            "author": [{"literal": "Agency <i>Ltd</i>"}], "issued": {"date-parts": [[2020]]}}
+    [html_ref] = cite.bibliography([item], fmt="html")
+    assert "<script" not in html_ref and "<b>" not in html_ref and "<i>Ltd" not in html_ref
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html_ref
+    [text_ref] = cite.bibliography([item], fmt="text")
+    assert "<b>bold</b>" in text_ref  # plain text keeps the characters as typed

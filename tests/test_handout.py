@@ -167,3 +167,19 @@ def test_handout_renders_in_a_browser(real, tmp_path):
             context.close()
     assert all(url.startswith("file:") or url.startswith("data:") for url in requests), requests
     assert (SCREENSHOTS / "handout.png").stat().st_size > 20_000
+
+
+def test_hostile_fixture_handout_has_no_live_markup(tmp_path):
+    """Markup typed into claims, summaries and source fields shows as text in a handout."""
+    from conftest import FIXTURES
+    from kb import pipeline
+
+    build = pipeline.build(FIXTURES / "hostile", tmp_path / "dist")
+    conn = sqlite3.connect(build.outputs[0])
+    for claim in ("script-claim", "javascript-claim"):
+        page = handout.handout(conn, claim=claim, fmt="html")
+        body = page.split("</style>", 1)[1]  # the handout's own print stylesheet is allowed
+        assert not re.search(r"<(script|img|iframe|style)[\s>]", body)
+        assert "<b>Agency" not in body and "<i>Ltd" not in body  # typed markup stays text
+        assert 'href="javascript' not in page
+    conn.close()
