@@ -272,6 +272,11 @@ def handle_exception(datasette, request, exception):
     return render(datasette, request, "kb/not_found.html", context, status=404)
 
 
+@hookimpl
+def menu_links(datasette, actor, request):
+    return [{"href": EVIDENCE_GAPS_PATH, "label": "Evidence-gap matrix"}]
+
+
 def register() -> None:
     """Add these pages to the reading-room plugin's lists (once)."""
     from . import plugin

@@ -103,6 +103,7 @@ def test_missing_concept_or_place_gets_a_reading_room_404(mini_client):
 
 
 def test_evidence_gap_matrix_page(mini_client):
+    assert {"href": "/-/evidence-gaps", "label": "Evidence-gap matrix"} in derived_pages.menu_links(None, None, None)
     page = assert_strict_csp_satisfied(mini_client.get("/-/evidence-gaps"))
     assert "4 of 6 cells are empty" in page.text
     cells = [a for t, a in page.tags if t == "td" and "data-design" in a]
