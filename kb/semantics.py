@@ -39,7 +39,7 @@ from __future__ import annotations
 import itertools
 import json
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Set, Tuple
+from typing import Any, Callable, Dict, FrozenSet, Hashable, Iterable, List, Optional, Set
 
 import networkx as nx
 
@@ -242,9 +242,6 @@ class Status:
 
     claims: List[Dict[str, Any]]
     evidence: List[Dict[str, Any]]
-
-    def of(self, claim: str, perspective: str = "all-evidence") -> Dict[str, Any]:
-        return next(r for r in self.claims if r["claim"] == claim and r["perspective"] == perspective)
 
     def write(self, db: Any) -> None:
         kbdb.create_schema(db, TABLES)
