@@ -258,3 +258,10 @@ def test_other_databases_keep_datasette_index(tmp_path):
         assert client.get("/other/t").status_code == 200
     finally:
         client.close()
+
+
+def test_reply_line_not_repeated_when_the_target_says_it(mini_client):
+    """'Written as a reply to X' and 'This claim undermines: X' would say the same thing twice."""
+    html = mini_client.get("/kb/claims/differences-are-sorting").text
+    assert "Written as a reply to" not in html
+    assert html.count('href="/kb/claims/places-differ"') >= 1 and "undermines" in html
