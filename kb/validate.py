@@ -18,7 +18,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, Iterator, List, Optional, Tuple
 
 import networkx as nx
 from jsonschema import Draft7Validator
@@ -332,15 +332,7 @@ class _Builder:
         target: Dict[str, Term] = getattr(self.kb, name)
         if file.data is None:
             return
-        terms = file.data.get("terms")
-        for index, item in _maps(terms):
-            term_id = _text(item.get("id"))
-            if not term_id:
-                continue
-            loc = _item_loc(terms, index, file.data.loc)
-            if term_id in target:
-                self.report.error(loc, f"duplicate {name[:-1]} id '{term_id}' (first at line {target[term_id].loc.line})", "ids must be unique")
-                continue
+        for term_id, item, loc in self._terms(file, target):
             empirical = item.get("empirical")
             if name == "designs" and not isinstance(empirical, bool):
                 self.report.error(loc, f"design '{term_id}' needs 'empirical: true' or 'empirical: false'", "false for theory, argument and policy documents")
@@ -349,13 +341,8 @@ class _Builder:
                 empirical if isinstance(empirical, bool) else None,
             )
 
-    def add_lexicon(self, file: RawFile) -> None:
-        """vocab/concepts.yml or vocab/places.yml: terms with the phrases that name them in the text."""
-        if file.data is None:
-            return
-        name = file.stem
-        singular = name[:-1]
-        target: Dict[str, Any] = getattr(self.kb, name)
+    def _terms(self, file: RawFile, target: Dict[str, Any]) -> Iterator[Tuple[str, LocMap, Loc]]:
+        """The id, mapping and position of each term of a vocabulary file, reporting repeated ids."""
         terms = file.data.get("terms")
         for index, item in _maps(terms):
             term_id = _text(item.get("id"))
@@ -363,8 +350,18 @@ class _Builder:
                 continue
             loc = _item_loc(terms, index, file.data.loc)
             if term_id in target:
-                self.report.error(loc, f"duplicate {singular} id '{term_id}' (first at line {target[term_id].loc.line})", "ids must be unique")
+                first = target[term_id].loc.line
+                self.report.error(loc, f"duplicate {file.stem[:-1]} id '{term_id}' (first at line {first})", "ids must be unique")
                 continue
+            yield term_id, item, loc
+
+    def add_lexicon(self, file: RawFile) -> None:
+        """vocab/concepts.yml or vocab/places.yml: terms with the phrases that name them in the text."""
+        if file.data is None:
+            return
+        name = file.stem
+        target: Dict[str, Any] = getattr(self.kb, name)
+        for term_id, item, loc in self._terms(file, target):
             label = _text(item.get("label")) or term_id
             if name == "concepts":
                 term: Any = Concept(
