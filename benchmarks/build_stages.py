@@ -147,7 +147,7 @@ def main() -> None:
         start = time.perf_counter()
         synthetic = generate(tmp / "synthetic", args.claims)
         print(f"\n(generated {args.claims} synthetic claims in {time.perf_counter() - start:.1f} s)")
-        run(f"synthetic knowledge base", synthetic, tmp / "synthetic-out")
+        run("synthetic knowledge base", synthetic, tmp / "synthetic-out")
 
 
 if __name__ == "__main__":

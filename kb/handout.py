@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
 import jinja2
-import nh3
 
 from . import argmap, cite
 from .argument import ATTACKS, Argument, EvidenceItem, Node

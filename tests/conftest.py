@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 from typing import List
 
@@ -66,6 +67,13 @@ def real_db(real_build):
     conn = connect(real_build.outputs[0])
     yield conn
     conn.close()
+
+
+def table_rows(db_path: Path) -> dict:
+    """Every row of every table: what 'the same rows' means when comparing two builds."""
+    with closing(connect(db_path)) as conn:
+        names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
+        return {n: conn.execute(f"select * from [{n}]").fetchall() for n in names}
 
 
 def metadata() -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import bibtexparser
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
-from kb import pipeline
 from test_export import build, exported  # noqa: F401 - the shared fixture and helper
 
 

@@ -12,7 +12,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from click.testing import CliRunner
 
 from conftest import ROOT, write

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import kb.handout
-from kb import handout, selection
+from kb import handout
 from kb.argument import load_argument
 
 ACCESSED = datetime.date(2026, 3, 4)

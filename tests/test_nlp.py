@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import kb.nlp
-from conftest import ROOT, write
+from conftest import ROOT, table_rows, write
 from kb import nlp, pipeline
 from kb.diagnostics import Loc
 from kb.model import Concept, KnowledgeBase, Place
@@ -147,15 +147,6 @@ def test_project_without_concepts_or_places_still_builds(project, tmp_path):
 
 
 # --------------------------------------------------------------------------- the cache
-
-
-def table_rows(path):
-    conn = sqlite3.connect(path)
-    try:
-        names = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
-        return {n: conn.execute(f"select * from [{n}]").fetchall() for n in names}
-    finally:
-        conn.close()
 
 
 def test_cache_reuses_analyses_and_gives_the_same_rows(project, tmp_path):

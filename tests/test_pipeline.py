@@ -7,21 +7,12 @@ import sqlite3
 
 import pytest
 
-from conftest import write
+from conftest import table_rows, write
 from kb import export, pipeline
 
 
 def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def table_rows(path):
-    conn = sqlite3.connect(path)
-    try:
-        tables = [r[0] for r in conn.execute("select name from sqlite_master where type = 'table' order by name")]
-        return {t: conn.execute(f"select * from [{t}]").fetchall() for t in tables}
-    finally:
-        conn.close()
 
 
 def test_failed_build_leaves_previous_database_untouched(project):
@@ -54,7 +45,7 @@ def test_interrupted_build_leaves_previous_database_untouched(project, monkeypat
 
 
 def test_successful_rebuild_replaces_database(project):
-    first = pipeline.build(project)
+    pipeline.build(project)
     write(project, "claims/main.yml", (project / "claims/main.yml").read_text().replace("Dense cities", "Big cities"))
     second = pipeline.build(project)
     conn = sqlite3.connect(second.outputs[0])

@@ -2,11 +2,9 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 

@@ -10,7 +10,6 @@ import networkx as nx
 import pytest
 
 import kb.semantics
-from kb import pipeline
 from kb.semantics import (
     CREDULOUS, IN, OUT, REJECTED, SCEPTICAL, UNDEC, grounded_labelling, preferred_acceptance, preferred_extensions,
 )
