@@ -76,6 +76,12 @@ def table_rows(db_path: Path) -> dict:
         return {n: conn.execute(f"select * from [{n}]").fetchall() for n in names}
 
 
+def query(build, sql: str) -> list:
+    """The rows a SQL query returns from a build's database."""
+    with closing(connect(build.outputs[0])) as conn:
+        return conn.execute(sql).fetchall()
+
+
 def metadata() -> dict:
     return yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
 

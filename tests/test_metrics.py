@@ -3,23 +3,14 @@ from __future__ import annotations
 
 import doctest
 import json
-import sqlite3
 
 import kb.metrics
-from conftest import write
+from conftest import query, write
 from kb import pipeline
 
 
 def test_doctests():
     assert doctest.testmod(kb.metrics).failed == 0
-
-
-def query(build, sql):
-    conn = sqlite3.connect(build.outputs[0])
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_degree_and_depth(mini_build):

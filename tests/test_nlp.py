@@ -9,7 +9,7 @@ import sys
 import pytest
 
 import kb.nlp
-from conftest import ROOT, table_rows, write
+from conftest import ROOT, query, table_rows, write
 from kb import nlp, pipeline
 from kb.diagnostics import Loc
 from kb.model import Concept, KnowledgeBase, Place
@@ -83,21 +83,13 @@ def test_content_lemmas_drop_stop_words_and_keep_negation(analyser):
 # --------------------------------------------------------------------------- the built tables
 
 
-def rows(build, sql):
-    conn = sqlite3.connect(build.outputs[0])
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def test_claim_concepts_and_places_in_mini_build(mini_build):
-    assert rows(mini_build, "select claim, concept, field, evidence, span from claim_concepts order by id") == [
+    assert query(mini_build, "select claim, concept, field, evidence, span from claim_concepts order by id") == [
         ("cities-drive-growth", "density", "text", None, "Dense cities"),
         ("cities-drive-growth", "density", "finding", "smith-elasticity", "density"),
         ("growth-needs-institutions", "institutions", "text", None, "local institutions"),
     ]
-    assert rows(mini_build, "select claim, place, field, evidence, span from claim_places order by id") == [
+    assert query(mini_build, "select claim, place, field, evidence, span from claim_places order by id") == [
         ("cities-drive-growth", "uk", "scope", None, "UK"),
         ("cities-drive-growth", "france", "scope", None, "France"),
         ("cities-drive-growth", "uk", "scope", "cities-drive-growth-e2", "UK"),
@@ -116,25 +108,25 @@ def test_spans_are_the_words_at_their_offsets(real_build):
 
 
 def test_real_kb_tables_are_filled(real_build):
-    counts = dict(rows(real_build, """
+    counts = dict(query(real_build, """
         select 'concepts', count(*) from concepts union all select 'places', count(*) from places
         union all select 'claim_concepts', count(*) from claim_concepts
         union all select 'claim_places', count(*) from claim_places
         union all select 'source_concepts', count(*) from source_concepts"""))
     assert counts["concepts"] >= 30 and counts["places"] >= 80
     assert counts["claim_concepts"] > 0 and counts["claim_places"] > 0 and counts["source_concepts"] > 0
-    assert ("agglomeration-economies", "agglomeration economies") in rows(
+    assert ("agglomeration-economies", "agglomeration economies") in query(
         real_build, "select concept, lower(span) from source_concepts")
 
 
 def test_place_hierarchy(mini_build):
-    assert rows(mini_build, "select ancestor, distance from place_hierarchy where place = 'testville' order by distance") == [
+    assert query(mini_build, "select ancestor, distance from place_hierarchy where place = 'testville' order by distance") == [
         ("testville", 0), ("north", 1), ("england", 2), ("uk", 3),
     ]
 
 
 def test_claim_tags_view(mini_build):
-    got = dict(rows(mini_build, "select claim, places from claim_tags"))
+    got = dict(query(mini_build, "select claim, places from claim_tags"))
     assert got["cities-drive-growth"] == '["france","uk"]'
     assert got["back-big-cities"] == "[]"
 
@@ -143,7 +135,7 @@ def test_project_without_concepts_or_places_still_builds(project, tmp_path):
     (project / "vocab/concepts.yml").unlink()
     (project / "vocab/places.yml").unlink()
     result = pipeline.build(project, tmp_path / "out")
-    assert rows(result, "select count(*) from claim_concepts") == [(0,)]
+    assert query(result, "select count(*) from claim_concepts") == [(0,)]
 
 
 # --------------------------------------------------------------------------- the cache
@@ -165,7 +157,7 @@ def test_only_changed_text_is_analysed_again(project, tmp_path):
     path.write_text(path.read_text().replace("Dense cities drive", "Dense cities in the North drive"))
     result = pipeline.build(project, tmp_path / "b")
     assert result.derived["nlp"].analysed == 1
-    assert ("cities-drive-growth", "north", "the North") in rows(result, "select claim, place, span from claim_places")
+    assert ("cities-drive-growth", "north", "the North") in query(result, "select claim, place, span from claim_places")
 
 
 def test_vocabulary_change_invalidates_the_cache(project, tmp_path):
@@ -174,13 +166,13 @@ def test_vocabulary_change_invalidates_the_cache(project, tmp_path):
     path.write_text(path.read_text().replace("patterns: [institution]", "patterns: [institution, growth]"))
     result = pipeline.build(project, tmp_path / "b")
     assert result.derived["nlp"].analysed == len(result.derived["nlp"].texts) - 1  # one repeated text (scope 'UK')
-    assert ("cities-drive-growth", "institutions", "growth") in rows(result, "select claim, concept, span from claim_concepts")
+    assert ("cities-drive-growth", "institutions", "growth") in query(result, "select claim, concept, span from claim_concepts")
 
 
 def test_broken_cache_is_ignored(project, tmp_path):
     write(project, ".kb-cache/nlp.sqlite", "this is not a database")
     result = pipeline.build(project, tmp_path / "a")
-    assert rows(result, "select count(*) from claim_concepts") == [(3,)]
+    assert query(result, "select count(*) from claim_concepts") == [(3,)]
 
 
 def test_warm_build_does_not_import_spacy(project, tmp_path):
